@@ -1,0 +1,15 @@
+import type { Sql } from '../db/client';
+import { createReadModelActivities } from './read-model';
+
+export interface ActivityDeps {
+  sql: Sql;
+}
+
+/** Every activity the worker registers, built from the clients it is handed (real ones in tests too). */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createReadModelActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

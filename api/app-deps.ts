@@ -1,0 +1,12 @@
+import type { Client } from '@temporalio/client';
+import type { Sql } from '../db/client';
+import type { TokenVerifier } from './auth';
+import type { NoteWorkflows } from './note-workflow';
+
+/** What the routes are handed: real clients in production and in tests alike. */
+export interface AppDeps {
+  sql: Sql;
+  temporal: Client;
+  notes: NoteWorkflows;
+  verify: TokenVerifier;
+}

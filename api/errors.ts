@@ -1,0 +1,52 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { REFUSAL_STATUS, Refusal } from '../domain/refusal';
+
+const CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'incomplete',
+  503: 'unavailable',
+};
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+
+  static from(refusal: Refusal): ApiError {
+    return new ApiError(REFUSAL_STATUS[refusal.kind], refusal.message, refusal.details);
+  }
+}
+
+export function sendError(reply: FastifyReply, status: number, message: string, details?: unknown): FastifyReply {
+  const body = { error: { code: CODES[status] ?? 'internal', message, ...(details === undefined ? {} : { details }) } };
+  return reply.code(status).type('application/json').send(body);
+}
+
+/** One JSON error shape for every failure; anything unexpected is a 500 whose detail stays in the log. */
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof ApiError) return sendError(reply, error.status, error.message, error.details);
+  if (error instanceof Refusal) return sendError(reply, REFUSAL_STATUS[error.kind], error.message, error.details);
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const details = error.validation.map((issue) => ({
+      field: [error.validationContext, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
+      message: issue.message,
+    }));
+    return sendError(reply, 400, `invalid ${error.validationContext ?? 'request'}`, details);
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) return sendError(reply, status, error.message);
+  request.log.error({ err: error }, 'request failed');
+  return sendError(reply, 500, 'internal error');
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** A dev secret so that a fresh clone starts; start-up warns loudly whenever it is in use. */
+export const DEV_JWT_SECRET = 'dev-only-secret-change-me-weighing-notes-0000';
+
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/** Every variable of API.md, with the defaults it names. */
+export const EnvSchema = z
+  .object({
+    DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/weighing_notes'),
+    TEMPORAL_ADDRESS: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port')
+      .default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('weighing-notes'),
+    SMTP_URL: url(['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
+    MAIL_FROM: z.string().min(3).default('Weighing notes <no-reply@weighing-notes.invalid>'),
+    PUBLIC_BASE_URL: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
+    PORT: port.default(3000),
+    AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    AUTH_JWKS_URL: url(['http:', 'https:']).optional(),
+  })
+  .transform((env) => ({
+    ...env,
+    // Neither verifier configured means development: fall back to the dev secret (and warn).
+    AUTH_JWT_SECRET: env.AUTH_JWT_SECRET ?? (env.AUTH_JWKS_URL ? undefined : DEV_JWT_SECRET),
+  }));
+
+export type Config = z.output<typeof EnvSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; the error message is one line naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = EnvSchema.safeParse(blankAsUnset);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export function usesDevSecret(config: Config): boolean {
+  return config.AUTH_JWT_SECRET === DEV_JWT_SECRET;
+}

@@ -1,0 +1,16 @@
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql;
+/** A transaction handle; the same query interface as Sql. */
+export type Tx = postgres.TransactionSql | postgres.Sql;
+
+export function createSql(url: string, options: { max?: number } = {}): Sql {
+  return postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => undefined,
+    // Fail fast when the database is unreachable, so /health answers 503 instead of hanging.
+    connect_timeout: 5,
+    // Column names only: jsonb values (note content, audit details) come back exactly as stored.
+    transform: { column: { from: postgres.toCamel, to: postgres.fromCamel } },
+  });
+}

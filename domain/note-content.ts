@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/** The five statutory criteria of Wiv 2017 art. 88 (DOMAIN.md), in the order a note treats them. */
+export const CRITERIA = [
+  'democraticEmbedding',
+  'humanRights',
+  'professionalism',
+  'legalPowers',
+  'dataProtection',
+] as const;
+export type Criterion = (typeof CRITERIA)[number];
+
+export const RiskRating = z.enum(['low', 'medium', 'high']);
+export type RiskRating = z.infer<typeof RiskRating>;
+
+export const COOPERATION_FORMS = [
+  'evaluated_intelligence_exchange',
+  'unevaluated_data_provision',
+  'technical_operational_support',
+  'assistance_requests',
+  'joint_operations',
+] as const;
+export const CooperationForm = z.enum(COOPERATION_FORMS);
+
+export const Classification = z.enum(['departementaal_vertrouwelijk', 'stg_confidentieel', 'stg_geheim', 'stg_zeer_geheim']);
+
+const text = z.string().max(50_000);
+
+export const CriterionAssessment = z
+  .object({
+    findings: text.default(''),
+    sources: z.array(z.string().min(1).max(2_000)).max(200).default([]),
+    rating: RiskRating.nullable().default(null),
+    mitigations: text.default(''),
+  })
+  .strict();
+
+/**
+ * The content of one revision of a weighing note. Drafts may be incomplete, so every field
+ * has an empty default; what makes a note complete enough to submit is checked separately.
+ */
+export const NoteContent = z
+  .object({
+    nationalSecurityInterest: text.default(''),
+    criteria: z
+      .object({
+        democraticEmbedding: CriterionAssessment.prefault({}),
+        humanRights: CriterionAssessment.prefault({}),
+        professionalism: CriterionAssessment.prefault({}),
+        legalPowers: CriterionAssessment.prefault({}),
+        dataProtection: CriterionAssessment.prefault({}),
+      } satisfies Record<Criterion, unknown>)
+      .strict()
+      .prefault({}),
+    overallRisk: RiskRating.nullable().default(null),
+    weighing: text.default(''),
+    mitigations: text.default(''),
+    permittedCooperation: z
+      .array(CooperationForm)
+      .max(COOPERATION_FORMS.length)
+      .refine((forms) => new Set(forms).size === forms.length, 'each form of cooperation at most once')
+      .default([]),
+    classification: Classification.nullable().default(null),
+    reviewDate: z.iso.date().nullable().default(null),
+  })
+  .strict();
+export type NoteContent = z.output<typeof NoteContent>;
+export type NoteContentInput = z.input<typeof NoteContent>;

@@ -1,0 +1,27 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.data/', '.test-results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  { files: ['*.js'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // Workflow code is replayed: it must not reach for the clock, randomness or I/O itself.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['../activities', '../activities/*'], allowTypeImports: true, message: 'Workflows import activities as types only.' },
+          { group: ['node:*', 'fs', 'crypto', 'postgres', 'nodemailer', '../clients/*', '../db/*'], message: 'Workflows do no I/O.' },
+        ],
+      }],
+    },
+  },
+);
