@@ -1,0 +1,31 @@
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyServerOptions } from 'fastify';
+import type { Config } from '../config/env';
+import type { Sql } from '../db/client';
+import { buildApp } from './app';
+import { createTokenVerifier } from './auth';
+import { noteWorkflows } from './note-workflow';
+
+export interface RunningApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The API with its own Temporal client, listening on PORT (all interfaces, so a container's port works). */
+export async function startApi(config: Config, sql: Sql, logger: FastifyServerOptions['logger'] = { level: 'info' }): Promise<RunningApi> {
+  // Lazy: the API starts while Temporal is still coming up, and /health says so meanwhile.
+  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = await buildApp(
+    { sql, temporal, notes: noteWorkflows(temporal, config.TEMPORAL_TASK_QUEUE), verify: createTokenVerifier(config) },
+    { logger },
+  );
+  await app.listen({ port: config.PORT, host: '0.0.0.0' });
+  return {
+    url: `http://127.0.0.1:${config.PORT}`,
+    async close() {
+      await app.close();
+      await connection.close();
+    },
+  };
+}

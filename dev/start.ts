@@ -1,0 +1,149 @@
+import type { ChildProcess } from 'node:child_process';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { type Config, ConfigError, loadConfig, usesDevSecret } from '../config/env';
+import { startApi } from '../api/server';
+import { createSql, type Sql } from '../db/client';
+import { ensureDatabase, migrate } from '../db/migrate';
+import { runWorker } from '../worker/run-worker';
+import { startMailSink } from './mail-sink';
+import { seed } from './seed';
+import { findOrGetTemporalCli } from './temporal-cli';
+import { connectWithin, ensureSearchAttributes, startDevServer } from './temporal-dev-server';
+import { printTokens } from './tokens';
+
+/**
+ * `npm start`: the whole stack on one machine, each part only where it is not already running:
+ * Temporal dev server, schema and seed, dev mail sink, worker and API. Ctrl-C stops what it started.
+ */
+
+const DATA_DIR = join(__dirname, '..', '.data');
+const TEMPORAL_UI_PORT = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
+const MAIL_SINK_WEB_PORT = Number(process.env.MAIL_SINK_WEB_PORT ?? 8025);
+
+type Stop = () => Promise<void>;
+const stops: { name: string; stop: Stop }[] = [];
+const log = (line: string) => console.log(`[start] ${line}`);
+
+function isListening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port, timeout: 500 });
+    const answer = (up: boolean) => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.once('connect', () => answer(true)).once('error', () => answer(false)).once('timeout', () => answer(false));
+  });
+}
+
+function hostPort(address: string): { host: string; port: number } {
+  const url = new URL(address.includes('://') ? address : `tcp://${address}`);
+  return { host: url.hostname, port: Number(url.port) };
+}
+
+function stopChild(child: ChildProcess): Stop {
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGINT');
+    });
+}
+
+async function temporal(config: Config): Promise<string | undefined> {
+  const existing = await connectWithin(config.TEMPORAL_ADDRESS, 0);
+  if (existing) {
+    const added = await ensureSearchAttributes(existing, config.TEMPORAL_NAMESPACE);
+    await existing.close();
+    log(`Temporal already running at ${config.TEMPORAL_ADDRESS}${added.length ? `; registered ${added.join(', ')}` : ''}`);
+    return undefined;
+  }
+  const cli = await findOrGetTemporalCli(log);
+  const { host, port } = hostPort(config.TEMPORAL_ADDRESS);
+  const child = startDevServer({ cliPath: cli.path, host, port, uiPort: TEMPORAL_UI_PORT, namespace: config.TEMPORAL_NAMESPACE, dbFile: join(DATA_DIR, 'temporal.db') });
+  stops.push({ name: 'Temporal dev server', stop: stopChild(child) });
+  const connection = await connectWithin(config.TEMPORAL_ADDRESS, 60_000);
+  if (!connection) throw new Error(`Temporal dev server did not answer at ${config.TEMPORAL_ADDRESS} within 60 s`);
+  await connection.close();
+  log(`Temporal dev server (${cli.source}: ${cli.path}) at ${config.TEMPORAL_ADDRESS}, data in .data/temporal.db`);
+  return `http://${host}:${TEMPORAL_UI_PORT}`;
+}
+
+async function database(config: Config): Promise<Sql> {
+  const connect = (url: string) => createSql(url, { max: 1 });
+  if (await ensureDatabase(config.DATABASE_URL, connect)) log('created the database');
+  const sql = createSql(config.DATABASE_URL);
+  stops.push({ name: 'database pool', stop: () => sql.end() });
+  const applied = await migrate(sql);
+  await seed(sql);
+  log(`schema ${applied.length ? `migrated (${applied.join(', ')})` : 'up to date'}; people and partners seeded`);
+  return sql;
+}
+
+async function mailSink(config: Config): Promise<string | undefined> {
+  const { host, port } = hostPort(config.SMTP_URL);
+  if (await isListening(host, port)) {
+    log(`SMTP already listening at ${host}:${port}`);
+    return undefined;
+  }
+  const sink = await startMailSink({ host, smtpPort: port, httpPort: MAIL_SINK_WEB_PORT });
+  stops.push({ name: 'mail sink', stop: () => sink.close() });
+  return sink.httpUrl ?? undefined;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const temporalUi = await temporal(config);
+  const sql = await database(config);
+  const mailUi = await mailSink(config);
+
+  const worker = await runWorker(config, sql);
+  stops.push({ name: 'worker', stop: () => worker.stop() });
+
+  let apiUrl = `http://127.0.0.1:${config.PORT}`;
+  if (await isListening('127.0.0.1', config.PORT)) {
+    log(`port ${config.PORT} is taken; assuming the API runs there already`);
+  } else {
+    const api = await startApi(config, sql, { level: 'warn' });
+    stops.push({ name: 'API', stop: () => api.close() });
+    apiUrl = api.url;
+  }
+
+  console.log(`
+Weighing notes is running. Ctrl-C stops what this command started.
+
+  API             ${apiUrl}
+  API docs        ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)
+  Health          ${apiUrl}/health
+  Temporal UI     ${temporalUi ?? '(the running server’s own UI)'}
+  Mail sink       ${mailUi ?? `(the SMTP server at ${config.SMTP_URL})`}
+`);
+  if (config.AUTH_JWT_SECRET) {
+    if (usesDevSecret(config)) console.log('WARNING: AUTH_JWT_SECRET is the built-in development secret.\n');
+    console.log('Dev tokens (Authorization: Bearer <token>), valid 30 days:');
+    await printTokens(config.AUTH_JWT_SECRET);
+  }
+}
+
+async function shutdown(): Promise<void> {
+  log('stopping…');
+  for (const { name, stop } of stops.reverse()) {
+    await stop().catch((error: Error) => console.error(`[start] ${name}: ${error.message}`));
+  }
+  log('stopped');
+}
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void shutdown().then(() => process.exit(0));
+  });
+}
+
+main().catch(async (error: Error) => {
+  console.error(error instanceof ConfigError ? error.message : `[start] ${error.stack ?? error.message}`);
+  await shutdown();
+  process.exit(1);
+});
