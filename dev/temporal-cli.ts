@@ -12,7 +12,9 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 /** The newest tag that `go install` accepts (later ones carry replace directives). */
 export const GO_INSTALL_VERSION = 'v1.5.1';
 
-export const cacheDir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'weighing-notes', 'temporal-cli');
+export function cacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'weighing-notes', 'temporal-cli');
+}
 
 export type CliSource = 'TEMPORAL_CLI_PATH' | 'PATH' | 'cache' | 'sdk-download' | 'go-install';
 export interface TemporalCli {
@@ -25,7 +27,7 @@ type Log = (line: string) => void;
 export async function findOrGetTemporalCli(log: Log = (line) => console.error(line)): Promise<TemporalCli> {
   const found = findTemporalCli();
   if (found) return found;
-  mkdirSync(cacheDir, { recursive: true });
+  mkdirSync(cacheDir(), { recursive: true });
   const downloaded = await sdkDownload(log);
   if (downloaded) return { path: downloaded, source: 'sdk-download' };
   return { path: await goInstall(log), source: 'go-install' };
@@ -50,10 +52,11 @@ export function findTemporalCli(): TemporalCli | undefined {
 
 /** Both ways of getting the CLI leave their binary in cacheDir: `temporal` (go) or `temporal-cli-*` (SDK). */
 function cachedCopies(): string[] {
-  if (!existsSync(cacheDir)) return [];
-  return readdirSync(cacheDir)
+  const dir = cacheDir();
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
     .filter((name) => name === 'temporal' || name.startsWith('temporal-cli-'))
-    .map((name) => join(cacheDir, name))
+    .map((name) => join(dir, name))
     .filter(isExecutable);
 }
 
@@ -72,7 +75,7 @@ async function sdkDownload(log: Log): Promise<string | undefined> {
   const started = Date.now();
   try {
     const env = await TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'cached-download', downloadDir: cacheDir, ttl: '3650d' } },
+      server: { executable: { type: 'cached-download', downloadDir: cacheDir(), ttl: '3650d' } },
     });
     await env.teardown();
   } catch (error) {
@@ -85,13 +88,13 @@ async function sdkDownload(log: Log): Promise<string | undefined> {
 async function goInstall(log: Log): Promise<string> {
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.status !== 0) throw new Error('temporal CLI: no download possible and no Go toolchain to build it; set TEMPORAL_CLI_PATH');
-  log(`temporal CLI: building github.com/temporalio/cli ${GO_INSTALL_VERSION} with ${go.stdout.trim()} into ${cacheDir} (about 3-4 minutes on 2 cores)…`);
+  log(`temporal CLI: building github.com/temporalio/cli ${GO_INSTALL_VERSION} with ${go.stdout.trim()} into ${cacheDir()} (about 3-4 minutes on 2 cores)…`);
   const started = Date.now();
   const ticker = setInterval(() => log(`temporal CLI: still building (${Math.round((Date.now() - started) / 1000)} s)…`), 30_000);
   try {
     await new Promise<void>((resolve, reject) => {
       const child = spawn('go', ['install', '-v', `github.com/temporalio/cli/cmd/temporal@${GO_INSTALL_VERSION}`], {
-        env: { ...process.env, GOBIN: cacheDir },
+        env: { ...process.env, GOBIN: cacheDir() },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       child.on('error', reject);
@@ -101,5 +104,5 @@ async function goInstall(log: Log): Promise<string> {
     clearInterval(ticker);
   }
   log(`temporal CLI: built in ${Math.round((Date.now() - started) / 1000)} s`);
-  return join(cacheDir, 'temporal');
+  return join(cacheDir(), 'temporal');
 }

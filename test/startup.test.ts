@@ -1,0 +1,26 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+/** Runs an entry point with one variable overridden; it must refuse to start without touching anything. */
+function start(entry: string, env: Record<string, string>) {
+  return spawnSync(TSX, [join(ROOT, entry)], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+}
+
+describe('start-up with bad configuration', () => {
+  it.each([
+    ['api/main.ts', 'DATABASE_URL', 'not a url'],
+    ['worker/main.ts', 'DATABASE_URL', 'mysql://db/weighing_notes'],
+    ['api/main.ts', 'PORT', 'eighty'],
+    ['worker/main.ts', 'TEMPORAL_ADDRESS', 'no-port-here'],
+    ['db/migrate-cli.ts', 'DATABASE_URL', 'postgres//missing-colon'],
+  ])('%s refuses %s=%j with one line naming it', (entry, name, value) => {
+    const result = start(entry, { [name]: value });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^invalid configuration: ${name}: `));
+  });
+});
