@@ -22,5 +22,5 @@ export class Refusal extends Error {
 }
 
 export function isRefusalKind(value: unknown): value is RefusalKind {
-  return typeof value === 'string' && value in REFUSAL_STATUS;
+  return typeof value === 'string' && Object.hasOwn(REFUSAL_STATUS, value);
 }
