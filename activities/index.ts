@@ -1,5 +1,6 @@
 import type { Sql } from '../db/client';
 import { createReadModelActivities } from './read-model';
+import { createReassessmentActivities } from './reassessment';
 
 export interface ActivityDeps {
   sql: Sql;
@@ -9,6 +10,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createReadModelActivities(deps),
+    ...createReassessmentActivities(deps),
   };
 }
 

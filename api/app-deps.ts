@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Sql } from '../db/client';
+import type { Policy } from '../domain/pipeline';
 import type { TokenVerifier } from './auth';
 import type { NoteWorkflows } from './note-workflow';
 
@@ -9,4 +10,6 @@ export interface AppDeps {
   temporal: Client;
   notes: NoteWorkflows;
   verify: TokenVerifier;
+  /** The rules each new note's workflow is started with. */
+  policy: Policy;
 }

@@ -9,6 +9,8 @@ import { errorHandler, sendError } from './errors';
 import { healthRoutes } from './routes/health';
 import { noteRoutes } from './routes/notes';
 import { partnerRoutes } from './routes/partners';
+import { auditRoutes } from './routes/audit';
+import { taskRoutes } from './routes/tasks';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -47,6 +49,8 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
     });
     await authenticated.register(partnerRoutes, deps);
     await authenticated.register(noteRoutes, deps);
+    await authenticated.register(taskRoutes, deps);
+    await authenticated.register(auditRoutes, deps);
   });
   return app;
 }

@@ -1,17 +1,13 @@
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { NoteState } from '../domain/pipeline';
 import { REFUSAL_STATUS, isRefusalKind } from '../domain/refusal';
-import { noteApproval, stateQuery } from '../workflows';
-import { NoteStageKey, NoteStatusKey, PartnerIdKey } from '../workflows/search-attributes';
+import { noteApproval, noteWorkflowId, stateQuery } from '../workflows';
 import { ApiError } from './errors';
-
-export const noteWorkflowId = (noteId: string) => `note-${noteId}`;
 
 export interface NoteWorkflows {
   start(state: NoteState): Promise<void>;
-  update<Req>(noteId: string, update: UpdateDefinition<NoteState, [Req]>, request: Req): Promise<NoteState>;
+  update<Res, Req>(noteId: string, update: UpdateDefinition<Res, [Req]>, request: Req): Promise<Res>;
   state(noteId: string): Promise<NoteState>;
 }
 
@@ -26,11 +22,6 @@ export function noteWorkflows(client: Client, taskQueue: string): NoteWorkflows 
         // A note has exactly one execution, ever.
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-        typedSearchAttributes: [
-          { key: NoteStatusKey, value: state.status },
-          { key: NoteStageKey, value: state.status },
-          { key: PartnerIdKey, value: state.partnerId },
-        ],
         staticSummary: `Weighing note ${state.noteId} (partner ${state.partnerId})`,
       });
     },
@@ -54,7 +45,7 @@ export function noteWorkflows(client: Client, taskQueue: string): NoteWorkflows 
 }
 
 function asApiError(error: unknown): unknown {
-  if (error instanceof WorkflowNotFoundError) return new ApiError(404, 'the note has no workflow');
+  if (error instanceof WorkflowNotFoundError) return new ApiError(409, 'the note’s approval has ended');
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && isRefusalKind(error.cause.type)) {
     return new ApiError(REFUSAL_STATUS[error.cause.type], error.cause.message);
   }

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyServerOptions } from 'fastify';
 import type { Config } from '../config/env';
+import { policyFrom } from '../config/policy';
 import type { Sql } from '../db/client';
 import { buildApp } from './app';
 import { createTokenVerifier } from './auth';
@@ -17,7 +18,7 @@ export async function startApi(config: Config, sql: Sql, logger: FastifyServerOp
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = await buildApp(
-    { sql, temporal, notes: noteWorkflows(temporal, config.TEMPORAL_TASK_QUEUE), verify: createTokenVerifier(config) },
+    { sql, temporal, notes: noteWorkflows(temporal, config.TEMPORAL_TASK_QUEUE), verify: createTokenVerifier(config), policy: policyFrom(config) },
     { logger },
   );
   await app.listen({ port: config.PORT, host: '0.0.0.0' });

@@ -14,6 +14,18 @@ const url = (protocols: string[]) =>
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** A duration such as `10d`, `36h`, `90s` or `500ms`, in milliseconds. */
+const duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'must be a duration such as 10d, 36h, 90s or 500ms')
+  .transform((value) => {
+    const [, amount, unit] = value.match(/^([\d.]+)(ms|s|m|h|d)$/)!;
+    return Math.round(Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS]);
+  })
+  .pipe(z.number().int().positive('must be longer than 0'));
+const count = (min: number) => z.coerce.number().int().min(min);
+
 /** Every variable of API.md, with the defaults it names. */
 export const EnvSchema = z
   .object({
@@ -30,6 +42,18 @@ export const EnvSchema = z
     PORT: port.default(3000),
     AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     AUTH_JWKS_URL: url(['http:', 'https:']).optional(),
+    // The pipeline's design choices (DOMAIN.md), days in production and seconds in tests.
+    DUE_TEAM_REVIEW: duration.prefault('5d'),
+    DUE_LEGAL_REVIEW: duration.prefault('10d'),
+    DUE_HEAD_OF_SERVICE: duration.prefault('5d'),
+    DUE_MINISTER: duration.prefault('15d'),
+    REMINDER_INTERVAL: duration.prefault('2d'),
+    ESCALATE_AFTER_REMINDERS: count(0).default(3),
+    ESCALATION_ROLE: z.enum(['head_of_service', 'team_lead', 'legal', 'minister']).default('head_of_service'),
+    REVIEW_PERIOD: duration.prefault('730d'),
+    REVIEW_REMINDER_LEAD: duration.prefault('60d'),
+    QUORUM_DEFAULT: count(1).default(1),
+    QUORUM_LEGAL_HIGH_RISK: count(1).default(2),
   })
   .transform((env) => ({
     ...env,

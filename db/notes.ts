@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../domain/canonical-json';
-import type { NoteContent } from '../domain/note-content';
-import type { NoteState, NoteStatus, Outcome, Stage } from '../domain/pipeline';
+import type { NoteContent, RiskRating } from '../domain/note-content';
+import { type NoteState, type NoteStatus, type Outcome, type Stage, STAGE_ROLE } from '../domain/pipeline';
+import type { Role } from '../domain/roles';
 import type { Sql, Tx } from './client';
 
 export function contentSha256(content: NoteContent): string {
@@ -12,26 +13,52 @@ export interface NewNote {
   id: string;
   partnerId: string;
   drafterId: string;
+  supersedes: string | null;
   content: NoteContent;
   contentSha256: string;
 }
 
-/** A new note in DRAFT with its first revision. */
+/** A new note in DRAFT with its first revision; idempotent by id (a retried activity inserts once). */
 export async function insertNote(tx: Tx, note: NewNote): Promise<void> {
   await tx`
-    insert into notes (id, partner_id, drafter_id, status, stage, current_revision)
-    values (${note.id}, ${note.partnerId}, ${note.drafterId}, 'DRAFT', null, 1)`;
-  await tx`
+    insert into notes (id, partner_id, drafter_id, status, stage, current_revision, overall_risk, supersedes)
+    values (${note.id}, ${note.partnerId}, ${note.drafterId}, 'DRAFT', null, 1, ${note.content.overallRisk}, ${note.supersedes})
+    on conflict (id) do nothing`;
+  await insertRevision(tx, { noteId: note.id, revision: 1, content: note.content, contentSha256: note.contentSha256, authorId: note.drafterId });
+}
+
+export interface NewRevision {
+  noteId: string;
+  revision: number;
+  content: NoteContent;
+  contentSha256: string;
+  authorId: string;
+}
+
+/** Every revision is kept whole; returns false when that revision number exists already. */
+export async function insertRevision(tx: Tx, r: NewRevision): Promise<boolean> {
+  const rows = await tx`
     insert into note_revisions (note_id, revision, content, content_sha256, author_id)
-    values (${note.id}, 1, ${tx.json(note.content as never)}, ${note.contentSha256}, ${note.drafterId})`;
+    values (${r.noteId}, ${r.revision}, ${tx.json(r.content as never)}, ${r.contentSha256}, ${r.authorId})
+    on conflict do nothing returning 1`;
+  return rows.length === 1;
+}
+
+export async function findRevision(sql: Tx, noteId: string, revision: number): Promise<{ content: NoteContent; contentSha256: string } | undefined> {
+  const [row] = await sql<{ content: NoteContent; contentSha256: string }[]>`
+    select content, content_sha256 from note_revisions where note_id = ${noteId} and revision = ${revision}`;
+  return row;
 }
 
 /** Writes the workflow's state into the read model unless a newer projection got there first. */
-export async function projectState(tx: Tx, state: NoteState): Promise<void> {
+export async function projectState(tx: Tx, s: NoteState): Promise<void> {
   await tx`
-    update notes set status = ${state.status}, stage = ${state.stage}, current_revision = ${state.revision},
-                     version = ${state.version}, updated_at = now()
-    where id = ${state.noteId} and version < ${state.version}`;
+    update notes set status = ${s.status}, stage = ${s.stage}, current_revision = ${s.current.revision},
+                     overall_risk = ${s.current.overallRisk}, stage_due_at = ${s.stageDueAt}, reminders_sent = ${s.remindersSent},
+                     escalated = ${s.escalated}, adopted_at = ${s.adoptedAt}, review_due_at = ${s.reviewDueAt},
+                     superseded_by = ${s.supersededBy}, reassessment = ${s.reassessment},
+                     version = ${s.version}, updated_at = now()
+    where id = ${s.noteId} and version < ${s.version}`;
 }
 
 export interface DecisionRow {
@@ -52,50 +79,106 @@ export async function insertDecision(tx: Tx, d: DecisionRow): Promise<void> {
     on conflict (id) do nothing`;
 }
 
-/** A decision's comment is kept before the workflow accepts the decision, and dropped if it refuses. */
-export async function stageComment(sql: Sql, decisionId: string, body: string): Promise<void> {
-  await sql`insert into decision_comments (decision_id, body) values (${decisionId}, ${body})`;
+/** Free text of a request is kept before the workflow accepts the request, and dropped if it refuses. */
+export async function stageComment(sql: Sql, id: string, body: string): Promise<void> {
+  await sql`insert into comments (id, body) values (${id}, ${body})`;
 }
 
-export async function dropStagedComment(sql: Sql, decisionId: string): Promise<void> {
-  await sql`delete from decision_comments where decision_id = ${decisionId}`;
+export async function dropStagedComment(sql: Sql, id: string): Promise<void> {
+  await sql`delete from comments where id = ${id}`;
 }
 
-export interface NoteView {
+const SUMMARY_COLUMNS = `n.id, n.partner_id, n.drafter_id, n.status, n.stage, n.current_revision as revision, n.overall_risk,
+  n.stage_due_at, n.adopted_at, n.review_due_at, n.supersedes, n.superseded_by, n.reassessment, n.created_at, n.updated_at`;
+
+interface SummaryRow {
   id: string;
   partnerId: string;
   drafterId: string;
   status: NoteStatus;
   stage: Stage | null;
   revision: number;
-  contentSha256: string;
-  content: NoteContent;
-  approvals: { actorId: string; stage: Stage; decidedAt: string }[];
-  createdAt: string;
-  updatedAt: string;
+  overallRisk: RiskRating | null;
+  stageDueAt: Date | null;
+  adoptedAt: Date | null;
+  reviewDueAt: Date | null;
+  supersedes: string | null;
+  supersededBy: string | null;
+  reassessment: string | null;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+function toSummary(row: SummaryRow) {
+  return {
+    ...row,
+    stageDueAt: iso(row.stageDueAt),
+    adoptedAt: iso(row.adoptedAt),
+    reviewDueAt: iso(row.reviewDueAt),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+export type NoteSummary = ReturnType<typeof toSummary>;
+
+export interface NoteFilter {
+  status?: NoteStatus;
+  stage?: Stage;
+  partnerId?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function listNotes(sql: Sql, f: NoteFilter): Promise<{ items: NoteSummary[]; total: number }> {
+  const where = sql`where true
+    ${f.status ? sql`and n.status = ${f.status}` : sql``}
+    ${f.stage ? sql`and n.stage = ${f.stage}` : sql``}
+    ${f.partnerId ? sql`and n.partner_id = ${f.partnerId}` : sql``}`;
+  const rows = await sql<(SummaryRow & { total: string })[]>`
+    select ${sql.unsafe(SUMMARY_COLUMNS)}, count(*) over () as total
+    from notes n ${where} order by n.created_at desc, n.id limit ${f.limit} offset ${f.offset}`;
+  return { items: rows.map(({ total: _total, ...row }) => toSummary(row)), total: Number(rows[0]?.total ?? 0) };
+}
+
+export type NoteView = NoteSummary & {
+  contentSha256: string;
+  content: NoteContent;
+  revisionAuthorId: string;
+  approvals: { actorId: string; stage: Stage; revision: number; decidedAt: string }[];
+};
+
 export async function findNote(sql: Sql, id: string): Promise<NoteView | undefined> {
-  const [note] = await sql`
-    select n.id, n.partner_id, n.drafter_id, n.status, n.stage, n.current_revision as revision,
-           r.content, r.content_sha256, n.created_at, n.updated_at
+  const [note] = await sql<(SummaryRow & { content: NoteContent; contentSha256: string; revisionAuthorId: string })[]>`
+    select ${sql.unsafe(SUMMARY_COLUMNS)}, r.content, r.content_sha256, r.author_id as revision_author_id
     from notes n join note_revisions r on r.note_id = n.id and r.revision = n.current_revision
     where n.id = ${id}`;
   if (!note) return undefined;
-  const approvals = await sql<{ actorId: string; stage: Stage; decidedAt: Date }[]>`
-    select actor_id, stage, decided_at from decisions
+  // Approvals of the revision under review; those of older revisions count for nothing.
+  const approvals = await sql<{ actorId: string; stage: Stage; revision: number; decidedAt: Date }[]>`
+    select actor_id, stage, revision, decided_at from decisions
     where note_id = ${id} and revision = ${note.revision} and outcome = 'approve' order by decided_at`;
+  const { content, contentSha256, revisionAuthorId, ...summary } = note;
   return {
-    id: note.id,
-    partnerId: note.partnerId,
-    drafterId: note.drafterId,
-    status: note.status,
-    stage: note.stage,
-    revision: note.revision,
-    contentSha256: note.contentSha256,
-    content: note.content,
+    ...toSummary(summary),
+    contentSha256,
+    content,
+    revisionAuthorId,
     approvals: approvals.map((a) => ({ ...a, decidedAt: a.decidedAt.toISOString() })),
-    createdAt: note.createdAt.toISOString(),
-    updatedAt: note.updatedAt.toISOString(),
   };
+}
+
+/** The caller's inbox: open stages of their roles, on revisions they did not write and have not decided. */
+export async function tasksFor(sql: Sql, actorId: string, roles: Role[]): Promise<NoteSummary[]> {
+  const stages = (Object.entries(STAGE_ROLE) as [Stage, Role][]).filter(([, role]) => roles.includes(role)).map(([stage]) => stage);
+  if (!stages.length) return [];
+  const rows = await sql<SummaryRow[]>`
+    select ${sql.unsafe(SUMMARY_COLUMNS)}
+    from notes n join note_revisions r on r.note_id = n.id and r.revision = n.current_revision
+    where n.status = 'IN_REVIEW' and n.stage in ${sql(stages)} and r.author_id <> ${actorId}
+      and not exists (select 1 from decisions d where d.note_id = n.id and d.stage = n.stage
+                      and d.revision = n.current_revision and d.actor_id = ${actorId})
+    order by n.stage_due_at nulls last, n.id`;
+  return rows.map(toSummary);
 }

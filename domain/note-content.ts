@@ -21,6 +21,7 @@ export const COOPERATION_FORMS = [
   'joint_operations',
 ] as const;
 export const CooperationForm = z.enum(COOPERATION_FORMS);
+export type CooperationForm = z.infer<typeof CooperationForm>;
 
 export const Classification = z.enum(['departementaal_vertrouwelijk', 'stg_confidentieel', 'stg_geheim', 'stg_zeer_geheim']);
 
@@ -66,3 +67,32 @@ export const NoteContent = z
   .strict();
 export type NoteContent = z.output<typeof NoteContent>;
 export type NoteContentInput = z.input<typeof NoteContent>;
+
+export interface Gap {
+  field: string;
+  problem: string;
+}
+
+/**
+ * What a note lacks before it may be submitted: every criterion needs findings and a rating, every
+ * high rating needs mitigations, and the note as a whole its interest, weighing, risk, forms and
+ * classification. The oversight committee faulted real notes for exactly these gaps. A review date
+ * is optional: without one, the note is reviewed a configured period (two years) after adoption.
+ */
+export function findGaps(content: NoteContent): Gap[] {
+  const gaps: Gap[] = [];
+  const need = (ok: boolean, field: string, problem: string) => ok || gaps.push({ field, problem });
+  need(!!content.nationalSecurityInterest.trim(), 'nationalSecurityInterest', 'state the national-security interest');
+  for (const criterion of CRITERIA) {
+    const { findings, rating, mitigations } = content.criteria[criterion];
+    need(!!findings.trim(), `criteria.${criterion}.findings`, 'findings are required');
+    need(rating !== null, `criteria.${criterion}.rating`, 'a risk rating is required');
+    need(rating !== 'high' || !!mitigations.trim(), `criteria.${criterion}.mitigations`, 'a high rating needs mitigations');
+  }
+  need(content.overallRisk !== null, 'overallRisk', 'the overall risk is required');
+  need(content.overallRisk !== 'high' || !!content.mitigations.trim(), 'mitigations', 'a high overall risk needs mitigations');
+  need(!!content.weighing.trim(), 'weighing', 'weigh the interest against the risk');
+  need(content.permittedCooperation.length > 0, 'permittedCooperation', 'name at least one permitted form of cooperation');
+  need(content.classification !== null, 'classification', 'the classification is required');
+  return gaps;
+}

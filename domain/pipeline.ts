@@ -1,24 +1,28 @@
 import { z } from 'zod';
-import { Actor, hasRole, type Role } from './roles';
+import { CooperationForm, type NoteContent, RiskRating } from './note-content';
 import { Refusal } from './refusal';
+import { Actor, hasRole, type Role } from './roles';
 
-/** Review stages in the order a note passes them. */
-export const STAGES = ['TEAM_REVIEW'] as const;
+/** Review stages in the order a note passes them; MINISTER only where the routing rule asks for it. */
+export const STAGES = ['TEAM_REVIEW', 'LEGAL_REVIEW', 'HEAD_OF_SERVICE', 'MINISTER'] as const;
 export const Stage = z.enum(STAGES);
 export type Stage = z.infer<typeof Stage>;
 
 /** Who may decide at each stage. */
 export const STAGE_ROLE: Record<Stage, Role> = {
   TEAM_REVIEW: 'team_lead',
+  LEGAL_REVIEW: 'legal',
+  HEAD_OF_SERVICE: 'head_of_service',
+  MINISTER: 'minister',
 };
 
-export const NOTE_STATUSES = ['DRAFT', 'IN_REVIEW', 'ADOPTED', 'REJECTED', 'WITHDRAWN'] as const;
+export const NOTE_STATUSES = ['DRAFT', 'IN_REVIEW', 'ACTIVE', 'REJECTED', 'WITHDRAWN', 'SUPERSEDED'] as const;
 export const NoteStatus = z.enum(NOTE_STATUSES);
 export type NoteStatus = z.infer<typeof NoteStatus>;
 
-/** Once here, a note's approval is over: its workflow has ended and nothing can be decided. */
+/** Once here, a note's approval is over and its workflow ends. ACTIVE is not: it waits for its review date. */
 export function isFinal(status: NoteStatus): boolean {
-  return status !== 'DRAFT' && status !== 'IN_REVIEW';
+  return status === 'REJECTED' || status === 'WITHDRAWN' || status === 'SUPERSEDED';
 }
 
 export const Outcome = z.enum(['approve', 'reject', 'request_changes']);
@@ -26,42 +30,159 @@ export type Outcome = z.infer<typeof Outcome>;
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256');
 const Revision = z.number().int().positive();
+const Instant = z.iso.datetime();
+const Millis = z.number().int().positive();
 
-/** What the workflow holds: references, stages, decisions and hashes; never note content. */
+/** Forms of cooperation that need the minister's permission (design, after the law's ministerial permission). */
+export const MINISTERIAL_FORMS: CooperationForm[] = ['unevaluated_data_provision', 'technical_operational_support', 'assistance_requests'];
+
+/** What the workflow knows of a revision: who wrote it, its hash, and the facts that route it. No content. */
+export const RevisionFacts = z.object({
+  revision: Revision,
+  contentSha256: Sha256,
+  authorId: z.string().min(1),
+  overallRisk: RiskRating.nullable(),
+  permittedCooperation: z.array(CooperationForm),
+  /** The review date the note names, if any (YYYY-MM-DD). */
+  reviewDate: z.iso.date().nullable(),
+});
+export type RevisionFacts = z.infer<typeof RevisionFacts>;
+
+export function revisionFacts(content: NoteContent, revision: number, contentSha256: string, authorId: string): RevisionFacts {
+  return { revision, contentSha256, authorId, overallRisk: content.overallRisk, permittedCooperation: content.permittedCooperation, reviewDate: content.reviewDate };
+}
+
+/** The configurable part of the rules: quorum and every duration (days in production, seconds in tests). */
+export const Policy = z.object({
+  quorum: z.object({ default: z.number().int().min(1), legalHighRisk: z.number().int().min(1) }),
+  stageDueMs: z.object({ TEAM_REVIEW: Millis, LEGAL_REVIEW: Millis, HEAD_OF_SERVICE: Millis, MINISTER: Millis }),
+  reminderIntervalMs: Millis,
+  escalateAfterReminders: z.number().int().min(0),
+  escalationRole: z.enum(['head_of_service', 'team_lead', 'legal', 'minister']),
+  reviewPeriodMs: Millis,
+  reviewReminderLeadMs: Millis,
+});
+export type Policy = z.infer<typeof Policy>;
+
+export const Decision = z.object({
+  decisionId: z.uuid(),
+  actorId: z.string(),
+  stage: Stage,
+  revision: Revision,
+  outcome: Outcome,
+  contentSha256: Sha256,
+  at: Instant,
+});
+export type Decision = z.infer<typeof Decision>;
+
+/** What the workflow holds: references, stages, decisions, hashes and deadlines; never note content. */
 export const NoteState = z.object({
   noteId: z.uuid(),
   partnerId: z.uuid(),
   drafterId: z.string().min(1),
+  /** The adopted note this one re-assesses; it is SUPERSEDED when this one is adopted. */
+  supersedes: z.uuid().nullable(),
   status: NoteStatus,
   stage: Stage.nullable(),
-  revision: Revision,
-  revisionAuthorId: z.string().min(1),
-  contentSha256: Sha256,
+  current: RevisionFacts,
+  /** Changes were requested on this revision: it may not be submitted again, only a newer one. */
+  changesRequestedOn: Revision.nullable(),
   /** Bumped on every transition, so the read model can ignore a projection older than what it holds. */
   version: z.number().int().nonnegative(),
-  decisions: z.array(
-    z.object({
-      decisionId: z.uuid(),
-      actorId: z.string(),
-      stage: Stage,
-      revision: Revision,
-      outcome: Outcome,
-      contentSha256: Sha256,
-    }),
-  ),
+  decisions: z.array(Decision),
+  stageDueAt: Instant.nullable(),
+  remindersSent: z.number().int().nonnegative(),
+  escalated: z.boolean(),
+  adoptedAt: Instant.nullable(),
+  reviewDueAt: Instant.nullable(),
+  reviewReminderSent: z.boolean(),
+  reassessment: z.uuid().nullable(),
+  supersededBy: z.uuid().nullable(),
+  policy: Policy,
 });
 export type NoteState = z.infer<typeof NoteState>;
 
+export function newNoteState(init: { noteId: string; partnerId: string; drafterId: string; supersedes: string | null; current: RevisionFacts; policy: Policy }): NoteState {
+  return {
+    ...init,
+    status: 'DRAFT',
+    stage: null,
+    changesRequestedOn: null,
+    version: 0,
+    decisions: [],
+    stageDueAt: null,
+    remindersSent: 0,
+    escalated: false,
+    adoptedAt: null,
+    reviewDueAt: null,
+    reviewReminderSent: false,
+    reassessment: null,
+    supersededBy: null,
+  };
+}
+
+// Requests: each Update takes one object; the actor is resolved and vouched for by the API.
 export const SubmitRequest = z.object({ actor: Actor, revision: Revision });
 export type SubmitRequest = z.infer<typeof SubmitRequest>;
-
+export const ReviseRequest = z.object({ actor: Actor, facts: RevisionFacts });
+export type ReviseRequest = z.infer<typeof ReviseRequest>;
 export const DecisionRequest = z.object({
   decisionId: z.uuid(),
   actor: Actor,
   outcome: Outcome,
   revision: Revision,
+  /** The stage the decider means; when given, a decision for a stage no longer open is refused as stale. */
+  stage: Stage.optional(),
 });
 export type DecisionRequest = z.infer<typeof DecisionRequest>;
+export const WithdrawRequest = z.object({ eventId: z.uuid(), actor: Actor });
+export type WithdrawRequest = z.infer<typeof WithdrawRequest>;
+export const ReassessRequest = z.object({ eventId: z.uuid(), actor: Actor });
+export type ReassessRequest = z.infer<typeof ReassessRequest>;
+
+/** The routing rule: the minister decides at high risk or where the forms need ministerial permission. */
+export function requiresMinister(facts: Pick<RevisionFacts, 'overallRisk' | 'permittedCooperation'>): boolean {
+  return facts.overallRisk === 'high' || facts.permittedCooperation.some((form) => MINISTERIAL_FORMS.includes(form));
+}
+
+export function stagesFor(facts: RevisionFacts): Stage[] {
+  return requiresMinister(facts) ? [...STAGES] : STAGES.filter((stage) => stage !== 'MINISTER');
+}
+
+export function quorumFor(stage: Stage, facts: RevisionFacts, policy: Policy): number {
+  return stage === 'LEGAL_REVIEW' && facts.overallRisk === 'high' ? policy.quorum.legalHighRisk : policy.quorum.default;
+}
+
+/** Distinct approvers of the open stage on the current revision: approvals of older revisions count for nothing. */
+export function approvalsSoFar(state: NoteState): string[] {
+  return state.decisions
+    .filter((d) => d.stage === state.stage && d.revision === state.current.revision && d.outcome === 'approve')
+    .map((d) => d.actorId);
+}
+
+export type TimerKind = 'remind' | 'escalate' | 'review_reminder' | 'review_due';
+export interface DueTimer {
+  kind: TimerKind;
+  at: Date;
+}
+
+/** The next deadline the workflow must wake for, if any. Overdue events come at due + k × interval. */
+export function nextTimer(state: NoteState): DueTimer | undefined {
+  const { policy } = state;
+  if (state.status === 'IN_REVIEW' && state.stageDueAt) {
+    const k = state.remindersSent + (state.escalated ? 1 : 0);
+    const at = new Date(Date.parse(state.stageDueAt) + k * policy.reminderIntervalMs);
+    const escalateNow = !state.escalated && state.remindersSent >= policy.escalateAfterReminders;
+    return { kind: escalateNow ? 'escalate' : 'remind', at };
+  }
+  if (state.status === 'ACTIVE' && state.reviewDueAt && !state.reassessment) {
+    const due = Date.parse(state.reviewDueAt);
+    return state.reviewReminderSent
+      ? { kind: 'review_due', at: new Date(due) }
+      : { kind: 'review_reminder', at: new Date(due - policy.reviewReminderLeadMs) };
+  }
+  return undefined;
+}
 
 export function parseOrRefuse<T>(schema: z.ZodType<T>, input: unknown): T {
   const parsed = schema.safeParse(input);
@@ -69,7 +190,9 @@ export function parseOrRefuse<T>(schema: z.ZodType<T>, input: unknown): T {
   return parsed.data;
 }
 
-/** The rules of the pipeline as one state machine; the workflow only wires messages to it. */
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The rules of the pipeline as one state machine; the workflow wires messages and timers to it. */
 export class NotePipeline {
   constructor(private current: NoteState) {}
 
@@ -83,67 +206,150 @@ export class NotePipeline {
 
   checkSubmit(request: SubmitRequest): void {
     const { actor, revision } = parseOrRefuse(SubmitRequest, request);
-    if (actor.id !== this.current.drafterId) throw new Refusal('forbidden', 'only the note’s drafter may submit it');
-    if (this.current.status !== 'DRAFT') throw new Refusal('conflict', `the note is ${this.current.status}, not DRAFT`);
+    this.checkDrafter(actor, 'submit');
+    this.checkStatus('DRAFT');
     this.checkRevision(revision);
+    if (this.current.changesRequestedOn === revision) {
+      throw new Refusal('conflict', `changes were requested on revision ${revision}; save a new revision before submitting`);
+    }
   }
 
-  submit(request: SubmitRequest): NoteState {
+  submit(request: SubmitRequest, now: Date): NoteState {
     this.checkSubmit(request);
-    return this.move({ status: 'IN_REVIEW', stage: STAGES[0] });
+    return this.openStage(stagesFor(this.current.current)[0]!, now, { status: 'IN_REVIEW' });
+  }
+
+  checkRevise(request: ReviseRequest): void {
+    const { actor, facts } = parseOrRefuse(ReviseRequest, request);
+    this.checkDrafter(actor, 'revise');
+    this.checkStatus('DRAFT');
+    if (facts.revision !== this.current.current.revision + 1) {
+      throw new Refusal('conflict', `revision ${this.current.current.revision} is the latest; the next is ${this.current.current.revision + 1}`);
+    }
+    if (facts.authorId !== actor.id) throw new Refusal('conflict', 'a revision’s author is the one who saves it');
+  }
+
+  revise(request: ReviseRequest): NoteState {
+    this.checkRevise(request);
+    return this.move({ current: request.facts });
   }
 
   checkDecision(request: DecisionRequest): void {
-    const { actor, revision, decisionId } = parseOrRefuse(DecisionRequest, request);
-    const { stage } = this.current;
-    if (stage === null) throw new Refusal('conflict', `the note is ${this.current.status}; no stage is open`);
+    const { actor, revision, decisionId, stage: meant } = parseOrRefuse(DecisionRequest, request);
+    const { stage, current } = this.current;
+    if (this.current.status !== 'IN_REVIEW' || stage === null) throw new Refusal('conflict', `the note is ${this.current.status}; no stage is open`);
+    if (meant && meant !== stage) throw new Refusal('conflict', `${meant} is not the open stage; ${stage} is`);
     this.checkRevision(revision);
-    if (!hasRole(actor, STAGE_ROLE[stage])) {
-      throw new Refusal('forbidden', `deciding at ${stage} needs the role ${STAGE_ROLE[stage]}`);
-    }
-    if (actor.id === this.current.revisionAuthorId) {
-      throw new Refusal('forbidden', 'the author of a revision may not decide on it');
-    }
-    if (this.current.decisions.some((d) => d.decisionId === decisionId)) {
-      throw new Refusal('conflict', 'this decision was recorded already');
-    }
+    if (!hasRole(actor, STAGE_ROLE[stage])) throw new Refusal('forbidden', `deciding at ${stage} needs the role ${STAGE_ROLE[stage]}`);
+    if (actor.id === current.authorId) throw new Refusal('forbidden', 'the author of a revision may not decide on it');
+    if (this.current.decisions.some((d) => d.decisionId === decisionId)) throw new Refusal('conflict', 'this decision was recorded already');
     if (this.current.decisions.some((d) => d.actorId === actor.id && d.stage === stage && d.revision === revision)) {
       throw new Refusal('forbidden', `you have decided at ${stage} on revision ${revision} already`);
     }
   }
 
-  decide(request: DecisionRequest): NoteState {
+  decide(request: DecisionRequest, now: Date): NoteState {
     this.checkDecision(request);
-    const stage = this.current.stage as Stage;
-    const decisions = [
-      ...this.current.decisions,
-      {
-        decisionId: request.decisionId,
-        actorId: request.actor.id,
-        stage,
-        revision: request.revision,
-        outcome: request.outcome,
-        contentSha256: this.current.contentSha256,
-      },
-    ];
+    const stage = this.current.stage!;
+    const decision: Decision = {
+      decisionId: request.decisionId,
+      actorId: request.actor.id,
+      stage,
+      revision: request.revision,
+      outcome: request.outcome,
+      contentSha256: this.current.current.contentSha256,
+      at: now.toISOString(),
+    };
+    this.current = { ...this.current, decisions: [...this.current.decisions, decision] };
     switch (request.outcome) {
-      case 'approve':
-        return this.move({ decisions, ...this.after(stage) });
       case 'reject':
-        return this.move({ decisions, status: 'REJECTED', stage: null });
+        return this.close('REJECTED');
       case 'request_changes':
-        return this.move({ decisions, status: 'DRAFT', stage: null });
+        return this.close('DRAFT', { changesRequestedOn: request.revision });
+      case 'approve':
+        return this.afterApproval(stage, now);
     }
   }
 
-  private after(stage: Stage): Pick<NoteState, 'status' | 'stage'> {
-    const next = STAGES[STAGES.indexOf(stage) + 1];
-    return next ? { status: 'IN_REVIEW', stage: next } : { status: 'ADOPTED', stage: null };
+  checkWithdraw(request: WithdrawRequest): void {
+    const { actor } = parseOrRefuse(WithdrawRequest, request);
+    if (actor.id !== this.current.drafterId && !hasRole(actor, 'head_of_service')) {
+      throw new Refusal('forbidden', 'only the note’s drafter or the head of service may withdraw it');
+    }
+    if (this.current.status !== 'DRAFT' && this.current.status !== 'IN_REVIEW') {
+      throw new Refusal('conflict', `the note is ${this.current.status}; only a draft or a note in review can be withdrawn`);
+    }
+  }
+
+  withdraw(request: WithdrawRequest): NoteState {
+    this.checkWithdraw(request);
+    return this.close('WITHDRAWN');
+  }
+
+  checkReassess(request: ReassessRequest): void {
+    const { actor } = parseOrRefuse(ReassessRequest, request);
+    if (!hasRole(actor, 'drafter', 'head_of_service')) throw new Refusal('forbidden', 'a re-assessment is started by a drafter or the head of service');
+    this.checkStatus('ACTIVE');
+    if (this.current.reassessment) throw new Refusal('conflict', `a re-assessment (note ${this.current.reassessment}) is under way already`);
+  }
+
+  /** Records the new note that re-assesses this one (started by a person, or by the review date). */
+  reassessedBy(noteId: string): NoteState {
+    return this.move({ reassessment: noteId });
+  }
+
+  supersede(byNoteId: string): NoteState {
+    this.checkStatus('ACTIVE');
+    return this.close('SUPERSEDED', { supersededBy: byNoteId });
+  }
+
+  /** A deadline has passed: count the reminder or the escalation, so the next timer moves on. */
+  timerFired(kind: TimerKind): NoteState {
+    switch (kind) {
+      case 'remind':
+        return this.move({ remindersSent: this.current.remindersSent + 1 });
+      case 'escalate':
+        return this.move({ escalated: true });
+      case 'review_reminder':
+        return this.move({ reviewReminderSent: true });
+      case 'review_due':
+        return this.current;
+    }
+  }
+
+  private afterApproval(stage: Stage, now: Date): NoteState {
+    const facts = this.current.current;
+    if (approvalsSoFar(this.current).length < quorumFor(stage, facts, this.current.policy)) return this.move({});
+    const stages = stagesFor(facts);
+    const next = stages[stages.indexOf(stage) + 1];
+    if (next) return this.openStage(next, now, {});
+    const reviewDueAt = facts.reviewDate
+      ? new Date(`${facts.reviewDate}T00:00:00Z`)
+      : new Date(now.getTime() + this.current.policy.reviewPeriodMs);
+    return this.close('ACTIVE', { adoptedAt: now.toISOString(), reviewDueAt: reviewDueAt.toISOString() });
+  }
+
+  private openStage(stage: Stage, now: Date, change: Partial<NoteState>): NoteState {
+    const dueAt = new Date(now.getTime() + this.current.policy.stageDueMs[stage]);
+    return this.move({ ...change, stage, stageDueAt: dueAt.toISOString(), remindersSent: 0, escalated: false });
+  }
+
+  /** Leaves review (to DRAFT or an end): no stage, no stage deadline. */
+  private close(status: NoteStatus, change: Partial<NoteState> = {}): NoteState {
+    return this.move({ ...change, status, stage: null, stageDueAt: null, remindersSent: 0, escalated: false });
+  }
+
+  private checkDrafter(actor: Actor, what: string): void {
+    if (actor.id !== this.current.drafterId) throw new Refusal('forbidden', `only the note’s drafter may ${what} it`);
+  }
+
+  private checkStatus(status: NoteStatus): void {
+    if (this.current.status !== status) throw new Refusal('conflict', `the note is ${this.current.status}, not ${status}`);
   }
 
   private checkRevision(revision: number): void {
-    if (revision !== this.current.revision) {
-      throw new Refusal('conflict', `revision ${revision} is not the current revision ${this.current.revision}`);
+    if (revision !== this.current.current.revision) {
+      throw new Refusal('conflict', `revision ${revision} is not the current revision ${this.current.current.revision}`);
     }
   }
 
@@ -152,3 +358,14 @@ export class NotePipeline {
     return this.current;
   }
 }
+
+/** Defaults of DOMAIN.md: team 5 days, legal 10, head 5, minister 15; quorum 1, legal 2 at high risk. */
+export const DEFAULT_POLICY: Policy = {
+  quorum: { default: 1, legalHighRisk: 2 },
+  stageDueMs: { TEAM_REVIEW: 5 * DAY_MS, LEGAL_REVIEW: 10 * DAY_MS, HEAD_OF_SERVICE: 5 * DAY_MS, MINISTER: 15 * DAY_MS },
+  reminderIntervalMs: 2 * DAY_MS,
+  escalateAfterReminders: 3,
+  escalationRole: 'head_of_service',
+  reviewPeriodMs: 730 * DAY_MS,
+  reviewReminderLeadMs: 60 * DAY_MS,
+};

@@ -3,6 +3,7 @@ import { buildApp } from '../api/app';
 import { createTokenVerifier } from '../api/auth';
 import { noteWorkflows } from '../api/note-workflow';
 import { createSql } from '../db/client';
+import { DEFAULT_POLICY } from '../domain/pipeline';
 import { runEnv } from './support/run-env';
 
 const env = runEnv();
@@ -16,7 +17,7 @@ afterAll(() => connection?.close());
 async function healthWith(databaseUrl: string) {
   const sql = createSql(databaseUrl, { max: 1 });
   const temporal = new Client({ connection });
-  const app = await buildApp({ sql, temporal, notes: noteWorkflows(temporal, 'unused'), verify: createTokenVerifier({ AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: undefined }) });
+  const app = await buildApp({ sql, temporal, notes: noteWorkflows(temporal, 'unused'), verify: createTokenVerifier({ AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: undefined }), policy: DEFAULT_POLICY });
   try {
     return await app.inject({ method: 'GET', url: '/health' });
   } finally {

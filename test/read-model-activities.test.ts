@@ -5,7 +5,7 @@ import { contentSha256, insertNote } from '../db/notes';
 import { seed } from '../dev/seed';
 import { SEED_PARTNERS } from '../dev/seed-data';
 import { NoteContent } from '../domain/note-content';
-import type { NoteState } from '../domain/pipeline';
+import { DEFAULT_POLICY, newNoteState, type NoteState, revisionFacts } from '../domain/pipeline';
 import { runEnv } from './support/run-env';
 
 let sql: Sql;
@@ -20,19 +20,20 @@ async function draftNote(): Promise<NoteState> {
   const content = NoteContent.parse({});
   const hash = contentSha256(content);
   const partnerId = SEED_PARTNERS[1]!.id;
-  await insertNote(sql, { id: noteId, partnerId, drafterId: 'bram.jansen', content, contentSha256: hash });
-  return { noteId, partnerId, drafterId: 'bram.jansen', status: 'DRAFT', stage: null, revision: 1, revisionAuthorId: 'bram.jansen', contentSha256: hash, version: 0, decisions: [] };
+  await insertNote(sql, { id: noteId, partnerId, drafterId: 'bram.jansen', supersedes: null, content, contentSha256: hash });
+  return newNoteState({ noteId, partnerId, drafterId: 'bram.jansen', supersedes: null, current: revisionFacts(content, 1, hash, 'bram.jansen'), policy: DEFAULT_POLICY });
 }
+
+const at = () => new Date().toISOString();
 
 describe('recordTransition', () => {
   it('writes a decision, its projection and its audit entry once, however often it is retried', async () => {
     const { recordTransition } = createActivities({ sql });
     const draft = await draftNote();
     const decisionId = randomUUID();
-    const adopted: NoteState = { ...draft, status: 'ADOPTED', version: 2 };
     const input = {
-      state: adopted,
-      at: new Date().toISOString(),
+      state: { ...draft, status: 'ACTIVE' as const, version: 2 },
+      at: at(),
       actorId: 'carla.bakker',
       action: 'note.decided' as const,
       decision: { decisionId, stage: 'TEAM_REVIEW' as const, revision: 1, outcome: 'approve' as const },
@@ -41,22 +42,31 @@ describe('recordTransition', () => {
     await recordTransition(input);
     expect(await sql`select id from decisions where note_id = ${draft.noteId}`).toEqual([{ id: decisionId }]);
     expect(await sql`select action from audit_log where note_id = ${draft.noteId}`).toEqual([{ action: 'note.decided' }]);
-    expect(await sql`select status, version from notes where id = ${draft.noteId}`).toEqual([{ status: 'ADOPTED', version: 2 }]);
+    expect(await sql`select status, version from notes where id = ${draft.noteId}`).toEqual([{ status: 'ACTIVE', version: 2 }]);
   });
 
   it('ignores a projection older than the one the read model holds', async () => {
     const { recordTransition } = createActivities({ sql });
     const draft = await draftNote();
-    const at = new Date().toISOString();
-    await recordTransition({ state: { ...draft, status: 'ADOPTED', version: 2 }, at, actorId: 'carla.bakker', action: 'note.decided' });
-    await recordTransition({ state: { ...draft, status: 'IN_REVIEW', stage: 'TEAM_REVIEW', version: 1 }, at, actorId: 'bram.jansen', action: 'note.submitted' });
-    expect(await sql`select status from notes where id = ${draft.noteId}`).toEqual([{ status: 'ADOPTED' }]);
+    await recordTransition({ state: { ...draft, status: 'ACTIVE', version: 2 }, at: at(), actorId: 'carla.bakker', action: 'note.decided' });
+    await recordTransition({ state: { ...draft, status: 'IN_REVIEW', stage: 'TEAM_REVIEW', version: 1 }, at: at(), actorId: 'bram.jansen', action: 'note.submitted' });
+    expect(await sql`select status from notes where id = ${draft.noteId}`).toEqual([{ status: 'ACTIVE' }]);
+  });
+
+  it('names a reminder’s recipients: the stage’s reviewers who still owe a decision, never the author', async () => {
+    const { recordTransition } = createActivities({ sql });
+    const draft = await draftNote();
+    const state: NoteState = { ...draft, status: 'IN_REVIEW', stage: 'LEGAL_REVIEW', version: 3, decisions: [{ decisionId: randomUUID(), actorId: 'daan.visser', stage: 'LEGAL_REVIEW', revision: 1, outcome: 'approve', contentSha256: draft.current.contentSha256, at: at() }] };
+    await recordTransition({ state, at: at(), actorId: null, action: 'note.reminder_sent' });
+    const [row] = await sql<{ details: { recipients: string[] } }[]>`select details from audit_log where note_id = ${draft.noteId}`;
+    expect(row!.details.recipients).toEqual(['eva.smit', 'frank.meijer']);
   });
 
   it('refuses malformed input before writing anything', async () => {
     const { recordTransition } = createActivities({ sql });
     const draft = await draftNote();
-    await expect(recordTransition({ state: { ...draft, contentSha256: 'nope' }, at: 'yesterday', actorId: '', action: 'note.submitted' })).rejects.toThrow();
+    const bad = { state: { ...draft, current: { ...draft.current, contentSha256: 'nope' } }, at: 'yesterday', actorId: '', action: 'note.submitted' as const };
+    await expect(recordTransition(bad)).rejects.toThrow();
     expect(await sql`select version from notes where id = ${draft.noteId}`).toEqual([{ version: 0 }]);
   });
 });

@@ -1,84 +1,191 @@
 import {
   ApplicationFailure,
+  ParentClosePolicy,
   allHandlersFinished,
   condition,
+  continueAsNew,
   defineQuery,
+  defineSignal,
   defineUpdate,
+  getExternalWorkflowHandle,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
+  startChild,
   upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Transition } from '../activities/read-model';
-import { type DecisionRequest, NotePipeline, type NoteState, type SubmitRequest } from '../domain/pipeline';
+import {
+  type DecisionRequest,
+  type DueTimer,
+  NotePipeline,
+  type NoteState,
+  type ReassessRequest,
+  type ReviseRequest,
+  type SubmitRequest,
+  type WithdrawRequest,
+  approvalsSoFar,
+  newNoteState,
+  nextTimer,
+  quorumFor,
+} from '../domain/pipeline';
 import { Refusal } from '../domain/refusal';
-import { NoteStageKey, NoteStatusKey } from './search-attributes';
+import { type Actor, hasRole } from '../domain/roles';
+import { NoteStageKey, NoteStatusKey, OverallRiskKey, PartnerIdKey, StageDueTimeKey } from './search-attributes';
 
 export const submitUpdate = defineUpdate<NoteState, [SubmitRequest]>('submit');
+export const reviseUpdate = defineUpdate<NoteState, [ReviseRequest]>('revise');
 export const decideUpdate = defineUpdate<NoteState, [DecisionRequest]>('decide');
+export const withdrawUpdate = defineUpdate<NoteState, [WithdrawRequest]>('withdraw');
+/** Starts the note that re-assesses this adopted one; answers with the new note's id. */
+export const reassessUpdate = defineUpdate<{ noteId: string }, [ReassessRequest]>('reassess');
+/** Sent by a re-assessment when it is adopted. */
+export const supersedeSignal = defineSignal<[{ byNoteId: string }]>('supersede');
 export const stateQuery = defineQuery<NoteState>('state');
 
 export interface NoteApprovalInput {
   state: NoteState;
 }
 
-// Local: the read model write sits on the decision path, and a local activity saves a workflow task
+export const noteWorkflowId = (noteId: string) => `note-${noteId}`;
+
+// Local: the read-model write sits on the decision path, and a local activity saves a workflow task
 // and a task-queue round trip. Its writes are idempotent, so a retry after a crash is harmless.
-const { recordTransition } = proxyLocalActivities<Activities>({
+const { recordTransition, createReassessmentNote } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
 });
 
-/** One execution per note (`note-<id>`): holds references, stages, decisions and hashes, never content. */
+const TIMER_ACTION: Record<DueTimer['kind'], Transition['action'] | undefined> = {
+  remind: 'note.reminder_sent',
+  escalate: 'note.escalated',
+  review_reminder: 'note.review_reminder_sent',
+  review_due: undefined,
+};
+
+/**
+ * One execution per note (`note-<id>`), from draft to its end: holds references, stages, decisions,
+ * hashes and deadlines, never content. An ACTIVE note waits here for its review date; the history
+ * is handed to a fresh run whenever the server suggests it.
+ */
 export async function noteApproval({ state }: NoteApprovalInput): Promise<NoteState> {
   const pipeline = new NotePipeline(state);
   describe(pipeline.state);
 
   setHandler(stateQuery, () => pipeline.state);
-  setHandler(
-    submitUpdate,
-    (request) => record(() => pipeline.submit(request), { actorId: request.actor.id, action: 'note.submitted' }),
-    { validator: (request) => refuseAsFailure(() => pipeline.checkSubmit(request)) },
-  );
+  setHandler(submitUpdate, (r) => record(() => pipeline.submit(r, new Date()), { actorId: r.actor.id, action: 'note.submitted' }), {
+    validator: (r) => refuseAsFailure(() => pipeline.checkSubmit(r)),
+  });
+  setHandler(reviseUpdate, (r) => record(() => pipeline.revise(r), { actorId: r.actor.id, action: 'note.revised' }), {
+    validator: (r) => refuseAsFailure(() => pipeline.checkRevise(r)),
+  });
   setHandler(
     decideUpdate,
-    (request) => {
-      const { stage } = pipeline.state;
-      return record(() => pipeline.decide(request), {
-        actorId: request.actor.id,
-        action: 'note.decided',
-        decision: { decisionId: request.decisionId, stage: stage!, revision: request.revision, outcome: request.outcome },
-      });
+    (r) => {
+      const decision = { decisionId: r.decisionId, stage: pipeline.state.stage!, revision: r.revision, outcome: r.outcome };
+      return record(() => pipeline.decide(r, new Date()), { actorId: r.actor.id, action: 'note.decided', decision });
     },
-    { validator: (request) => refuseAsFailure(() => pipeline.checkDecision(request)) },
+    { validator: (r) => refuseAsFailure(() => pipeline.checkDecision(r)) },
   );
+  setHandler(withdrawUpdate, (r) => record(() => pipeline.withdraw(r), { actorId: r.actor.id, action: 'note.withdrawn', ref: r.eventId }), {
+    validator: (r) => refuseAsFailure(() => pipeline.checkWithdraw(r)),
+  });
+  setHandler(
+    reassessUpdate,
+    async (r) => {
+      refuseAsFailure(() => pipeline.checkReassess(r));
+      return { noteId: await startReassessment(r.actor) };
+    },
+    { validator: (r) => refuseAsFailure(() => pipeline.checkReassess(r)) },
+  );
+  setHandler(supersedeSignal, async ({ byNoteId }) => {
+    if (pipeline.state.status === 'ACTIVE') await record(() => pipeline.supersede(byNoteId), { actorId: null, action: 'note.superseded', ref: byNoteId });
+  });
 
-  await condition(() => pipeline.finished && allHandlersFinished());
+  /** The new note copies the adopted revision and runs on its own; it supersedes this one once adopted. */
+  async function startReassessment(actor: Actor | null): Promise<string> {
+    const noteId = uuid4();
+    const old = pipeline.state;
+    const actorId = actor?.id ?? null;
+    // A drafter who asks re-assesses; when the head of service or the review date asks, the desk that drafted it does.
+    const drafterId = actor && hasRole(actor, 'drafter') ? actor.id : old.drafterId;
+    const facts = await createReassessmentNote({
+      oldNoteId: old.noteId,
+      newNoteId: noteId,
+      partnerId: old.partnerId,
+      drafterId,
+      fromRevision: old.current.revision,
+      actorId,
+      at: new Date().toISOString(),
+    });
+    await startChild(noteApproval, {
+      workflowId: noteWorkflowId(noteId),
+      args: [{ state: newNoteState({ noteId, partnerId: old.partnerId, drafterId, supersedes: old.noteId, current: facts, policy: old.policy }) }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      staticSummary: summaryOf(noteId, old.partnerId),
+    });
+    await record(() => pipeline.reassessedBy(noteId), { actorId, action: 'note.reassessment_started', ref: noteId });
+    return noteId;
+  }
+
+  let superseding = false;
+  while (!pipeline.finished) {
+    const { version } = pipeline.state;
+    const timer = nextTimer(pipeline.state);
+    const wait = timer ? timer.at.getTime() - Date.now() : undefined;
+    const changed = () => pipeline.state.version !== version;
+    // Without a deadline, wait for the next message; with one, for a message or the deadline, whichever comes first.
+    const moved = wait === undefined ? (await condition(changed), true) : wait > 0 && (await condition(changed, wait));
+    if (!moved && timer) await fire(timer);
+    if (pipeline.state.status === 'ACTIVE' && pipeline.state.supersedes && !superseding) {
+      superseding = true;
+      await getExternalWorkflowHandle(noteWorkflowId(pipeline.state.supersedes)).signal(supersedeSignal, { byNoteId: pipeline.state.noteId });
+    }
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof noteApproval>({ state: pipeline.state });
+    }
+  }
+  await condition(allHandlersFinished);
   return pipeline.state;
+
+  async function fire(timer: DueTimer): Promise<void> {
+    const action = TIMER_ACTION[timer.kind];
+    if (action) await record(() => pipeline.timerFired(timer.kind), { actorId: null, action });
+    else await startReassessment(null);
+  }
+
+  /**
+   * Applies a transition at once (so a concurrent message sees it), then records it in the read model
+   * and the audit trail before the Update answers: the caller reads its own write.
+   */
+  async function record(apply: () => NoteState, event: Omit<Transition, 'state' | 'at'>): Promise<NoteState> {
+    const next = refuseAsFailure(apply);
+    describe(next);
+    await recordTransition.executeWithOptions(
+      { startToCloseTimeout: '10 seconds', summary: `record ${event.action} (v${next.version})` },
+      [{ ...event, state: next, at: new Date().toISOString() }],
+    );
+    return next;
+  }
 }
 
-/**
- * Applies a transition at once (so a concurrent message sees it), then records it in the read model
- * and the audit trail before the Update answers: the caller reads its own write.
- */
-async function record(apply: () => NoteState, event: Omit<Transition, 'state' | 'at'>): Promise<NoteState> {
-  const state = refuseAsFailure(apply);
-  describe(state);
-  await recordTransition.executeWithOptions(
-    { startToCloseTimeout: '10 seconds', summary: `record ${event.action} (v${state.version})` },
-    [{ ...event, state, at: new Date().toISOString() }],
-  );
-  return state;
-}
+const summaryOf = (noteId: string, partnerId: string) => `Weighing note ${noteId} (partner ${partnerId})`;
 
 /** What operators see in the Temporal UI: search attributes and a one-line summary, no content. */
 function describe(state: NoteState): void {
   upsertSearchAttributes([
     { key: NoteStatusKey, value: state.status },
     { key: NoteStageKey, value: state.stage ?? state.status },
+    { key: PartnerIdKey, value: state.partnerId },
+    { key: OverallRiskKey, value: state.current.overallRisk ?? 'unrated' },
+    { key: StageDueTimeKey, value: state.stageDueAt ? new Date(state.stageDueAt) : null },
   ]);
-  setCurrentDetails(`${state.status}${state.stage ? ` at ${state.stage}` : ''}, revision ${state.revision}`);
+  const progress = state.stage ? ` at ${state.stage} (${approvalsSoFar(state).length}/${quorumFor(state.stage, state.current, state.policy)} approvals, due ${state.stageDueAt})` : '';
+  setCurrentDetails(`${state.status}${progress}, revision ${state.current.revision}`);
 }
 
 /** A refused request fails the Update with its kind as the failure type, which the API maps to a status. */

@@ -2,52 +2,60 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
-import { contentSha256, dropStagedComment, findNote, insertNote, stageComment, type NoteView } from '../../db/notes';
+import type { Sql } from '../../db/client';
+import { noteHistory } from '../../db/history';
+import { contentSha256, dropStagedComment, findNote, findRevision, insertNote, insertRevision, listNotes, stageComment, type NoteView as NoteViewRow } from '../../db/notes';
 import { findPartner } from '../../db/partners';
-import { NoteContent } from '../../domain/note-content';
-import { isFinal, NoteState, NoteStatus, Outcome, Stage } from '../../domain/pipeline';
-import { NOTE_READER_ROLES } from '../../domain/roles';
-import { decideUpdate, submitUpdate } from '../../workflows';
+import { findGaps, NoteContent } from '../../domain/note-content';
+import { isFinal, newNoteState, NoteState, NoteStatus, Outcome, revisionFacts, Stage } from '../../domain/pipeline';
+import { type Actor, NOTE_READER_ROLES } from '../../domain/roles';
+import { decideUpdate, reassessUpdate, reviseUpdate, submitUpdate, withdrawUpdate } from '../../workflows';
 import type { AppDeps } from '../app-deps';
 import { requireRole } from '../auth';
 import { ApiError } from '../errors';
+import { HistoryEntry, NoteSummary, NoteView, Page } from '../schemas';
 
 const tags = ['notes'];
 const Params = z.object({ id: z.uuid() });
-
-const NoteBody = z.object({
-  id: z.uuid(),
-  partnerId: z.uuid(),
-  drafterId: z.string(),
-  status: NoteStatus,
-  stage: Stage.nullable(),
-  revision: z.number().int(),
-  contentSha256: z.string(),
-  content: NoteContent,
-  approvals: z.array(z.object({ actorId: z.string(), stage: Stage, decidedAt: z.string() })),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+const Reason = z.object({ reason: z.string().trim().min(1).max(20_000) }).strict();
 
 const CreateNote = z.object({ partnerId: z.uuid(), content: NoteContent.prefault({}) }).strict();
+const Draft = z.object({ content: NoteContent, baseRevision: z.number().int().positive() }).strict();
 // Optional: without a body, the drafter submits the current revision.
 const Submit = z.object({ revision: z.number().int().positive().optional() }).strict().nullish();
 const Decision = z
-  .object({ outcome: Outcome, revision: z.number().int().positive(), comment: z.string().trim().max(20_000).optional() })
+  .object({ outcome: Outcome, revision: z.number().int().positive(), stage: Stage.optional(), comment: z.string().trim().max(20_000).optional() })
   .strict()
   .refine((d) => d.outcome === 'approve' || !!d.comment, { path: ['comment'], message: 'a comment is required to reject or request changes' });
+const ListQuery = Page.extend({ status: NoteStatus.optional(), stage: Stage.optional(), partnerId: z.uuid().optional() }).strict();
 
-export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, notes }) => {
-  async function existing(id: string): Promise<NoteView> {
+/** Every view of content is an audit entry (DOMAIN.md, accountability). */
+function auditRead(sql: Sql, actor: Actor, noteId: string, what: string, revision: number) {
+  return appendAudit(sql, { eventKey: `read/${randomUUID()}`, at: new Date(), actorId: actor.id, action: 'note.content_read', noteId, details: { what, revision } });
+}
+
+export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, notes, policy }) => {
+  async function existing(id: string): Promise<NoteViewRow> {
     const note = await findNote(sql, id);
     if (!note) throw new ApiError(404, 'no such note');
     return note;
   }
 
-  async function open(id: string): Promise<NoteView> {
+  async function open(id: string): Promise<NoteViewRow> {
     const note = await existing(id);
     if (isFinal(note.status)) throw new ApiError(409, `the note is ${note.status}; its approval has ended`);
     return note;
+  }
+
+  /** Runs a request whose free text is kept in PostgreSQL under its id, dropped again if the workflow refuses. */
+  async function withText<T>(id: string, text: string | undefined, send: () => Promise<T>): Promise<T> {
+    if (text) await stageComment(sql, id, text);
+    try {
+      return await send();
+    } catch (error) {
+      if (text) await dropStagedComment(sql, id);
+      throw error;
+    }
   }
 
   app.post(
@@ -66,47 +74,35 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
       if (!(await findPartner(sql, body.partnerId))) throw new ApiError(404, 'no such partner');
       const id = randomUUID();
       const hash = contentSha256(body.content);
-      const state: NoteState = {
-        noteId: id,
-        partnerId: body.partnerId,
-        drafterId: actor.id,
-        status: 'DRAFT',
-        stage: null,
-        revision: 1,
-        revisionAuthorId: actor.id,
-        contentSha256: hash,
-        version: 0,
-        decisions: [],
-      };
+      const state = newNoteState({ noteId: id, partnerId: body.partnerId, drafterId: actor.id, supersedes: null, current: revisionFacts(body.content, 1, hash, actor.id), policy });
       // The rows commit only if the workflow started, so no note exists without its execution.
       await sql.begin(async (tx) => {
-        await insertNote(tx, { id, partnerId: body.partnerId, drafterId: actor.id, content: body.content, contentSha256: hash });
-        await appendAudit(tx, {
-          eventKey: `note-${id}/created`,
-          at: new Date(),
-          actorId: actor.id,
-          action: 'note.created',
-          noteId: id,
-          details: { revision: 1, contentSha256: hash, partnerId: body.partnerId },
-        });
+        await insertNote(tx, { id, partnerId: body.partnerId, drafterId: actor.id, supersedes: null, content: body.content, contentSha256: hash });
+        await appendAudit(tx, { eventKey: `note-${id}/created`, at: new Date(), actorId: actor.id, action: 'note.created', noteId: id, details: { revision: 1, contentSha256: hash, partnerId: body.partnerId } });
         await notes.start(state);
       });
       return reply.code(201).send({ id, status: 'DRAFT' as const, revision: 1 });
     },
   );
 
-  app.get('/notes/:id', { schema: { tags, summary: 'A note from the read model', params: Params, response: { 200: NoteBody } } }, async (request) => {
+  app.get('/notes', { schema: { tags, summary: 'Notes from the read model, newest first', querystring: ListQuery, response: { 200: z.object({ items: z.array(NoteSummary), total: z.number().int() }) } } }, async (request) => {
+    requireRole(request.actor, ...NOTE_READER_ROLES);
+    return listNotes(sql, request.query);
+  });
+
+  app.get('/notes/:id', { schema: { tags, summary: 'A note: state, current revision and content, open stage, due time, approvals so far', params: Params, response: { 200: NoteView } } }, async (request) => {
     requireRole(request.actor, ...NOTE_READER_ROLES);
     const note = await existing(request.params.id);
-    await appendAudit(sql, {
-      eventKey: `read/${randomUUID()}`,
-      at: new Date(),
-      actorId: request.actor.id,
-      action: 'note.content_read',
-      noteId: note.id,
-      details: { revision: note.revision },
-    });
+    await auditRead(sql, request.actor, note.id, 'note', note.revision);
     return note;
+  });
+
+  app.get('/notes/:id/history', { schema: { tags, summary: 'Every revision, decision, reminder and escalation, in order', params: Params, response: { 200: z.array(HistoryEntry) } } }, async (request) => {
+    requireRole(request.actor, ...NOTE_READER_ROLES);
+    const note = await existing(request.params.id);
+    // The history carries decision comments, which are content.
+    await auditRead(sql, request.actor, note.id, 'history', note.revision);
+    return noteHistory(sql, note.id);
   });
 
   app.get(
@@ -119,32 +115,75 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
     },
   );
 
+  app.put(
+    '/notes/:id/draft',
+    { schema: { tags, summary: 'Save a new revision of a draft', params: Params, body: Draft, response: { 200: NoteView } } },
+    async (request) => {
+      const { actor, body } = request;
+      const note = await open(request.params.id);
+      if (actor.id !== note.drafterId) throw new ApiError(403, 'only the note’s drafter may revise it');
+      if (body.baseRevision !== note.revision) throw new ApiError(409, `revision ${body.baseRevision} is not the latest (${note.revision})`);
+      const revision = note.revision + 1;
+      const hash = contentSha256(body.content);
+      // The revision row commits only if the workflow takes it; a concurrent save of the same base loses here.
+      await sql.begin(async (tx) => {
+        if (!(await insertRevision(tx, { noteId: note.id, revision, content: body.content, contentSha256: hash, authorId: actor.id }))) {
+          throw new ApiError(409, `revision ${revision} was saved meanwhile`);
+        }
+        await notes.update(note.id, reviseUpdate, { actor, facts: revisionFacts(body.content, revision, hash, actor.id) });
+      });
+      return existing(note.id);
+    },
+  );
+
   app.post(
     '/notes/:id/submit',
-    { schema: { tags, summary: 'Send a draft into review', params: Params, body: Submit, response: { 200: NoteBody } } },
+    { schema: { tags, summary: 'Send a complete draft into review', params: Params, body: Submit, response: { 200: NoteView } } },
     async (request) => {
       const note = await open(request.params.id);
-      await notes.update(note.id, submitUpdate, { actor: request.actor, revision: request.body?.revision ?? note.revision });
+      const revision = request.body?.revision ?? note.revision;
+      const stored = await findRevision(sql, note.id, revision);
+      if (stored) {
+        const gaps = findGaps(stored.content);
+        if (gaps.length) throw new ApiError(422, `revision ${revision} is incomplete`, gaps);
+      }
+      await notes.update(note.id, submitUpdate, { actor: request.actor, revision });
       return existing(note.id);
     },
   );
 
   app.post(
     '/notes/:id/decisions',
-    { schema: { tags, summary: 'Approve, reject or request changes at the open stage', params: Params, body: Decision, response: { 200: NoteBody } } },
+    { schema: { tags, summary: 'Approve, reject or request changes at the open stage', params: Params, body: Decision, response: { 200: NoteView } } },
     async (request) => {
       const note = await open(request.params.id);
-      const { outcome, revision, comment } = request.body;
+      const { comment, ...decision } = request.body;
       const decisionId = randomUUID();
       // Comments are content: they stay in PostgreSQL, the workflow sees only the decision's id.
-      if (comment) await stageComment(sql, decisionId, comment);
-      try {
-        await notes.update(note.id, decideUpdate, { decisionId, actor: request.actor, outcome, revision });
-      } catch (error) {
-        if (comment) await dropStagedComment(sql, decisionId);
-        throw error;
-      }
+      await withText(decisionId, comment, () => notes.update(note.id, decideUpdate, { decisionId, actor: request.actor, ...decision }));
       return existing(note.id);
+    },
+  );
+
+  app.post(
+    '/notes/:id/withdraw',
+    { schema: { tags, summary: 'Withdraw a draft or a note in review', params: Params, body: Reason, response: { 200: NoteView } } },
+    async (request) => {
+      const note = await open(request.params.id);
+      const eventId = randomUUID();
+      await withText(eventId, request.body.reason, () => notes.update(note.id, withdrawUpdate, { eventId, actor: request.actor }));
+      return existing(note.id);
+    },
+  );
+
+  app.post(
+    '/notes/:id/reassess',
+    { schema: { tags, summary: 'Start the re-assessment of an adopted note: a new note that supersedes it once adopted', params: Params, body: Reason, response: { 201: z.object({ id: z.uuid() }) } } },
+    async (request, reply) => {
+      const note = await open(request.params.id);
+      const eventId = randomUUID();
+      const { noteId } = await withText(eventId, request.body.reason, () => notes.update(note.id, reassessUpdate, { eventId, actor: request.actor }));
+      return reply.code(201).send({ id: noteId });
     },
   );
 };

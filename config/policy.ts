@@ -1,0 +1,20 @@
+import type { Policy } from '../domain/pipeline';
+import type { Config } from './env';
+
+/** The pipeline's configurable rules, as each new note's workflow carries them for its whole life. */
+export function policyFrom(config: Config): Policy {
+  return {
+    quorum: { default: config.QUORUM_DEFAULT, legalHighRisk: config.QUORUM_LEGAL_HIGH_RISK },
+    stageDueMs: {
+      TEAM_REVIEW: config.DUE_TEAM_REVIEW,
+      LEGAL_REVIEW: config.DUE_LEGAL_REVIEW,
+      HEAD_OF_SERVICE: config.DUE_HEAD_OF_SERVICE,
+      MINISTER: config.DUE_MINISTER,
+    },
+    reminderIntervalMs: config.REMINDER_INTERVAL,
+    escalateAfterReminders: config.ESCALATE_AFTER_REMINDERS,
+    escalationRole: config.ESCALATION_ROLE,
+    reviewPeriodMs: config.REVIEW_PERIOD,
+    reviewReminderLeadMs: config.REVIEW_REMINDER_LEAD,
+  };
+}

@@ -1,0 +1,106 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { findTemporalCli } from '../dev/temporal-cli';
+import { DEFAULT_POLICY, type Policy } from '../domain/pipeline';
+import { noteWorkflowId } from '../workflows';
+import { eventually } from './support/poll';
+import { api, completeContent } from './support/notes';
+import { runEnv } from './support/run-env';
+import { startStack, type Stack } from './support/stack';
+
+/** Seconds where production has days: due after 2 s, a reminder every 1 s, escalation after 2 reminders. */
+const FAST: Policy = {
+  ...DEFAULT_POLICY,
+  stageDueMs: { TEAM_REVIEW: 2_000, LEGAL_REVIEW: 60_000, HEAD_OF_SERVICE: 60_000, MINISTER: 60_000 },
+  reminderIntervalMs: 1_000,
+  escalateAfterReminders: 2,
+  reviewPeriodMs: 4_000,
+  reviewReminderLeadMs: 2_000,
+};
+
+let stack: Stack;
+let http: ReturnType<typeof api>;
+beforeAll(async () => {
+  stack = await startStack({ policy: FAST });
+  http = api(stack);
+});
+afterAll(() => stack?.close());
+
+const actions = async (noteId: string) =>
+  (await stack.sql<{ action: string; actorId: string | null; details: { recipients?: string[] } }[]>`
+    select action, actor_id, details from audit_log where note_id = ${noteId} and action <> 'note.content_read' order by seq`);
+
+async function adopt(id: string, drafter = 'anna.devries') {
+  await http.submit(drafter, id);
+  for (const reviewer of ['carla.bakker', 'daan.visser', 'gert.mulder']) expect((await http.decide(reviewer, id, 'approve')).statusCode).toBe(200);
+}
+
+/** Keeps a finished execution's history as a replay fixture, when asked to (RECORD_HISTORIES=1). */
+async function keepHistory(noteId: string, name: string) {
+  if (!process.env.RECORD_HISTORIES) return;
+  // The CLI writes the JSON form that replay reads (historyFromJSON).
+  const shown = spawnSync(findTemporalCli()!.path, ['workflow', 'show', '--address', runEnv().TEST_TEMPORAL_ADDRESS, '-w', noteWorkflowId(noteId), '--output', 'json'], { encoding: 'utf8' });
+  if (shown.status !== 0) throw new Error(shown.stderr);
+  const dir = join(__dirname, 'histories');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.json`), shown.stdout);
+}
+
+describe('deadlines', () => {
+  it('reminds the stage’s reviewers when the stage is due, again at each interval, then escalates — across a worker restart', async () => {
+    const id = await http.createNote('anna.devries');
+    await http.submit('anna.devries', id);
+    // The worker is down when the stage falls due; the durable timer fires once a worker is back.
+    await stack.restartWorker(2_500);
+    const seen = await eventually(async () => {
+      const rows = await actions(id);
+      return rows.filter((r) => r.action === 'note.reminder_sent').length >= 3 ? rows : undefined;
+    }, 'three reminders');
+    const overdue = seen.filter((r) => r.action === 'note.reminder_sent' || r.action === 'note.escalated');
+    expect(overdue.slice(0, 4).map((r) => r.action)).toEqual(['note.reminder_sent', 'note.reminder_sent', 'note.escalated', 'note.reminder_sent']);
+    expect(overdue[0]).toMatchObject({ actorId: null, details: { recipients: ['carla.bakker'] } });
+    expect(overdue[2]).toMatchObject({ details: { recipients: ['gert.mulder'] } });
+
+    const history = (await http.call('ivo.peters', 'GET', `/notes/${id}/history`)).json<{ action: string }[]>();
+    expect(history.map((h) => h.action)).toEqual(expect.arrayContaining(['note.reminder_sent', 'note.escalated']));
+    await http.call('anna.devries', 'POST', `/notes/${id}/withdraw`, { reason: 'Test over.' });
+    await keepHistory(id, 'reminders-escalation-withdrawn');
+  });
+});
+
+describe('re-assessment', () => {
+  it('is started by a drafter on an ACTIVE note, copies the adopted content, and supersedes the old note once adopted', async () => {
+    const old = await http.createNote('anna.devries', completeContent({ reviewDate: '2030-01-01' }));
+    await adopt(old);
+    const res = await http.call('bram.jansen', 'POST', `/notes/${old}/reassess`, { reason: 'Change of government.' });
+    expect(res.statusCode).toBe(201);
+    const fresh = res.json<{ id: string }>().id;
+
+    const [oldNote, newNote] = [(await http.note('ivo.peters', old)).json(), (await http.note('ivo.peters', fresh)).json()];
+    expect(oldNote).toMatchObject({ status: 'ACTIVE', reassessment: fresh });
+    expect(newNote).toMatchObject({ status: 'DRAFT', revision: 1, drafterId: 'bram.jansen', supersedes: old, partnerId: oldNote.partnerId, contentSha256: oldNote.contentSha256 });
+    expect(newNote.content).toEqual(oldNote.content);
+
+    expect((await http.call('bram.jansen', 'POST', `/notes/${old}/reassess`, { reason: 'Again.' })).statusCode).toBe(409);
+    await adopt(fresh, 'bram.jansen');
+    const superseded = await eventually(async () => {
+      const note = (await http.note('ivo.peters', old)).json();
+      return note.status === 'SUPERSEDED' ? note : undefined;
+    }, 'the old note superseded');
+    expect(superseded).toMatchObject({ supersededBy: fresh });
+    await stack.client.workflow.getHandle(noteWorkflowId(old)).result();
+    await keepHistory(old, 'adopted-reassessed-superseded');
+  });
+
+  it('starts by itself at the review date, after a reminder to the drafter’s desk before it', async () => {
+    const old = await http.createNote('anna.devries', completeContent({ reviewDate: null }));
+    await adopt(old);
+    const reassessment = await eventually(async () => {
+      const note = (await http.note('ivo.peters', old)).json<{ reassessment: string | null }>();
+      return note.reassessment ?? undefined;
+    }, 'an automatic re-assessment');
+    expect((await actions(old)).map((r) => r.action)).toEqual(expect.arrayContaining(['note.review_reminder_sent', 'note.reassessment_started']));
+    expect((await http.note('ivo.peters', reassessment)).json()).toMatchObject({ status: 'DRAFT', drafterId: 'anna.devries', supersedes: old });
+  });
+});
