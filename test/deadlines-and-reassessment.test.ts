@@ -2,8 +2,11 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { findTemporalCli } from '../dev/temporal-cli';
-import { DEFAULT_POLICY, type Policy } from '../domain/pipeline';
-import { noteWorkflowId } from '../workflows';
+import { DEFAULT_POLICY, newNoteState, type Policy } from '../domain/pipeline';
+import { randomUUID } from 'node:crypto';
+import { insertNote } from '../db/notes';
+import type { NoteContent } from '../domain/note-content';
+import { noteApproval, noteWorkflowId, stateQuery } from '../workflows';
 import { eventually } from './support/poll';
 import { api, completeContent } from './support/notes';
 import { runEnv } from './support/run-env';
@@ -102,5 +105,35 @@ describe('re-assessment', () => {
     }, 'an automatic re-assessment');
     expect((await actions(old)).map((r) => r.action)).toEqual(expect.arrayContaining(['note.review_reminder_sent', 'note.reassessment_started']));
     expect((await http.note('ivo.peters', reassessment)).json()).toMatchObject({ status: 'DRAFT', drafterId: 'anna.devries', supersedes: old });
+  });
+});
+
+describe('a long wait', () => {
+  it('hands its state to a fresh run when the history grows, and keeps counting its deadlines there', async () => {
+    const id = await http.createNote('anna.devries');
+    await http.call('anna.devries', 'POST', `/notes/${id}/withdraw`, { reason: 'Replaced by a note with a small history limit.' });
+    // The same note content under a new id, started with a tiny history limit so the hand-over comes quickly.
+    const note = await stack.sql<{ partnerId: string }[]>`select partner_id from notes where id = ${id}`;
+    const state = (await stack.client.workflow.getHandle(noteWorkflowId(id)).query(stateQuery));
+    const fresh = randomUUID();
+    await stack.sql.begin(async (tx) => {
+      const [revision] = await tx<{ content: NoteContent; contentSha256: string }[]>`select content, content_sha256 from note_revisions where note_id = ${id}`;
+      await insertNote(tx, { id: fresh, partnerId: note[0]!.partnerId, drafterId: 'anna.devries', supersedes: null, content: revision!.content, contentSha256: revision!.contentSha256 });
+    });
+    const start = newNoteState({ noteId: fresh, partnerId: state.partnerId, drafterId: 'anna.devries', supersedes: null, current: state.current, policy: FAST });
+    const handle = await stack.client.workflow.start(noteApproval, { workflowId: noteWorkflowId(fresh), taskQueue: stack.taskQueue, args: [{ state: start, historyLimit: 40 }] });
+    await http.submit('anna.devries', fresh);
+
+    const later = await eventually(async () => {
+      const { runId } = await stack.client.workflow.getHandle(noteWorkflowId(fresh)).describe();
+      return runId !== handle.firstExecutionRunId ? runId : undefined;
+    }, 'a continued run');
+    expect(later).not.toBe(handle.firstExecutionRunId);
+    const carried = await eventually(async () => {
+      const s = await stack.client.workflow.getHandle(noteWorkflowId(fresh)).query(stateQuery);
+      return s.remindersSent + (s.escalated ? 1 : 0) >= 4 ? s : undefined;
+    }, 'deadlines counted on in the new run');
+    expect(carried).toMatchObject({ status: 'IN_REVIEW', stage: 'TEAM_REVIEW', escalated: true });
+    await http.call('anna.devries', 'POST', `/notes/${fresh}/withdraw`, { reason: 'Test over.' });
   });
 });

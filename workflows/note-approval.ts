@@ -48,7 +48,11 @@ export const stateQuery = defineQuery<NoteState>('state');
 
 export interface NoteApprovalInput {
   state: NoteState;
+  /** Events after which a run hands its state to a fresh one; the server's own suggestion comes later. */
+  historyLimit?: number;
 }
+
+const HISTORY_LIMIT = 2_000;
 
 export const noteWorkflowId = (noteId: string) => `note-${noteId}`;
 
@@ -71,7 +75,7 @@ const TIMER_ACTION: Record<DueTimer['kind'], Transition['action'] | undefined> =
  * hashes and deadlines, never content. An ACTIVE note waits here for its review date; the history
  * is handed to a fresh run whenever the server suggests it.
  */
-export async function noteApproval({ state }: NoteApprovalInput): Promise<NoteState> {
+export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: NoteApprovalInput): Promise<NoteState> {
   const pipeline = new NotePipeline(state);
   describe(pipeline.state);
 
@@ -84,9 +88,14 @@ export async function noteApproval({ state }: NoteApprovalInput): Promise<NoteSt
   });
   setHandler(
     decideUpdate,
-    (r) => {
+    async (r) => {
       const decision = { decisionId: r.decisionId, stage: pipeline.state.stage!, revision: r.revision, outcome: r.outcome };
-      return record(() => pipeline.decide(r, new Date()), { actorId: r.actor.id, action: 'note.decided', decision });
+      const next = await record(() => pipeline.decide(r, new Date()), { actorId: r.actor.id, action: 'note.decided', decision });
+      // Adopted once, in this handler only: a re-assessment supersedes the note it re-assesses.
+      if (next.status === 'ACTIVE' && next.supersedes) {
+        await getExternalWorkflowHandle(noteWorkflowId(next.supersedes)).signal(supersedeSignal, { byNoteId: next.noteId });
+      }
+      return next;
     },
     { validator: (r) => refuseAsFailure(() => pipeline.checkDecision(r)) },
   );
@@ -106,7 +115,11 @@ export async function noteApproval({ state }: NoteApprovalInput): Promise<NoteSt
   });
 
   /** The new note copies the adopted revision and runs on its own; it supersedes this one once adopted. */
+  // Set before the first await, so a review date and a person asking at the same moment start one re-assessment.
+  let reassessing = false;
   async function startReassessment(actor: Actor | null): Promise<string> {
+    if (reassessing) throw ApplicationFailure.create({ message: 'a re-assessment is being started already', type: 'conflict', nonRetryable: true });
+    reassessing = true;
     const noteId = uuid4();
     const old = pipeline.state;
     const actorId = actor?.id ?? null;
@@ -123,7 +136,7 @@ export async function noteApproval({ state }: NoteApprovalInput): Promise<NoteSt
     });
     await startChild(noteApproval, {
       workflowId: noteWorkflowId(noteId),
-      args: [{ state: newNoteState({ noteId, partnerId: old.partnerId, drafterId, supersedes: old.noteId, current: facts, policy: old.policy }) }],
+      args: [{ state: newNoteState({ noteId, partnerId: old.partnerId, drafterId, supersedes: old.noteId, current: facts, policy: old.policy }), historyLimit }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       staticSummary: summaryOf(noteId, old.partnerId),
     });
@@ -131,7 +144,6 @@ export async function noteApproval({ state }: NoteApprovalInput): Promise<NoteSt
     return noteId;
   }
 
-  let superseding = false;
   while (!pipeline.finished) {
     const { version } = pipeline.state;
     const timer = nextTimer(pipeline.state);
@@ -140,13 +152,11 @@ export async function noteApproval({ state }: NoteApprovalInput): Promise<NoteSt
     // Without a deadline, wait for the next message; with one, for a message or the deadline, whichever comes first.
     const moved = wait === undefined ? (await condition(changed), true) : wait > 0 && (await condition(changed, wait));
     if (!moved && timer) await fire(timer);
-    if (pipeline.state.status === 'ACTIVE' && pipeline.state.supersedes && !superseding) {
-      superseding = true;
-      await getExternalWorkflowHandle(noteWorkflowId(pipeline.state.supersedes)).signal(supersedeSignal, { byNoteId: pipeline.state.noteId });
-    }
-    if (workflowInfo().continueAsNewSuggested) {
+    // A note may wait years (reminders, review date): keep each run's history small.
+    const { continueAsNewSuggested, historyLength } = workflowInfo();
+    if (continueAsNewSuggested || historyLength > historyLimit) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof noteApproval>({ state: pipeline.state });
+      await continueAsNew<typeof noteApproval>({ state: pipeline.state, historyLimit });
     }
   }
   await condition(allHandlersFinished);
