@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../domain/canonical-json';
-import type { Sql, Tx } from './client';
+import type { InTransaction, Sql } from './client';
 
 export interface AuditEntry {
   /** Unique per event, so an entry written again by a retried activity is written once. */
@@ -21,8 +21,12 @@ export function entryHash(prevHash: string, entry: AuditEntry): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-/** Appends one entry (idempotent by eventKey); call inside the transaction that makes the change. */
-export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
+/**
+ * Appends one entry (idempotent by eventKey), inside the transaction that makes the change. It must be
+ * a transaction: the lock that orders the chain lasts until commit, and outside one it would end with
+ * its own statement, letting two writers link to the same tail.
+ */
+export async function appendAudit(tx: InTransaction, entry: AuditEntry): Promise<void> {
   // The chain needs a total order: writers queue for the tail, and only for the rest of their transaction.
   await tx`select pg_advisory_xact_lock(hashtext('audit_log'))`;
   const [seen] = await tx`select 1 from audit_log where event_key = ${entry.eventKey}`;
@@ -43,7 +47,7 @@ export interface AuditVerdict {
 }
 
 /** Walks the chain from the start; reports the first row whose link or hash does not hold. */
-export async function verifyAudit(sql: Sql): Promise<AuditVerdict> {
+export async function verifyAudit(sql: Sql | InTransaction): Promise<AuditVerdict> {
   let prevHash = GENESIS;
   let checked = 0;
   const rows = sql<(AuditEntry & { seq: string; prevHash: string; hash: string })[]>`

@@ -3,6 +3,8 @@ import postgres from 'postgres';
 export type Sql = postgres.Sql;
 /** A transaction handle; the same query interface as Sql. */
 export type Tx = postgres.TransactionSql | postgres.Sql;
+/** Only a transaction: for work whose locks must last until commit. */
+export type InTransaction = postgres.TransactionSql;
 
 export function createSql(url: string, options: { max?: number } = {}): Sql {
   return postgres(url, {

@@ -31,7 +31,7 @@ const ListQuery = Page.extend({ status: NoteStatus.optional(), stage: Stage.opti
 
 /** Every view of content is an audit entry (DOMAIN.md, accountability). */
 function auditRead(sql: Sql, actor: Actor, noteId: string, what: string, revision: number) {
-  return appendAudit(sql, { eventKey: `read/${randomUUID()}`, at: new Date(), actorId: actor.id, action: 'note.content_read', noteId, details: { what, revision } });
+  return sql.begin((tx) => appendAudit(tx, { eventKey: `read/${randomUUID()}`, at: new Date(), actorId: actor.id, action: 'note.content_read', noteId, details: { what, revision } }));
 }
 
 export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, notes, policy }) => {
