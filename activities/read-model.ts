@@ -14,6 +14,7 @@ export const TRANSITION_ACTIONS = [
   'note.escalated',
   'note.review_reminder_sent',
   'note.reassessment_started',
+  'note.reassessment_ended',
   'note.superseded',
 ] as const;
 
@@ -67,6 +68,7 @@ export function createReadModelActivities({ sql }: { sql: Sql }) {
             revision: state.current.revision,
             contentSha256: state.current.contentSha256,
             ...(ref ? { ref } : {}),
+            ...(action === 'note.reassessment_started' ? { reassessment: state.reassessment } : {}),
             ...(decision ? { decisionId: decision.decisionId, outcome: decision.outcome, decidedStage: decision.stage } : {}),
             ...(action === 'note.reminder_sent' || action === 'note.escalated' ? { recipients: await recipients(tx, state, action) } : {}),
           },

@@ -298,6 +298,11 @@ export class NotePipeline {
     return this.move({ reassessment: noteId });
   }
 
+  /** The re-assessment ended without adoption: this note is due for review again. */
+  reassessmentEnded(noteId: string): NoteState {
+    return this.current.reassessment === noteId ? this.move({ reassessment: null }) : this.current;
+  }
+
   supersede(byNoteId: string): NoteState {
     this.checkStatus('ACTIVE');
     return this.close('SUPERSEDED', { supersededBy: byNoteId });

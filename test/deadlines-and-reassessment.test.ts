@@ -96,6 +96,19 @@ describe('re-assessment', () => {
     await keepHistory(old, 'adopted-reassessed-superseded');
   });
 
+  it('hands the old note back its review when the re-assessment is withdrawn, so another can start', async () => {
+    const old = await http.createNote('anna.devries', completeContent({ reviewDate: '2031-01-01' }));
+    await adopt(old);
+    const first = (await http.call('gert.mulder', 'POST', `/notes/${old}/reassess`, { reason: 'Incident abroad.' })).json<{ id: string }>().id;
+    expect((await http.note('ivo.peters', first)).json()).toMatchObject({ drafterId: 'anna.devries', supersedes: old });
+    await http.call('anna.devries', 'POST', `/notes/${first}/withdraw`, { reason: 'Premature.' });
+    await eventually(async () => ((await http.note('ivo.peters', old)).json<{ reassessment: string | null }>().reassessment === null ? true : undefined), 'the old note free again');
+    const history = (await http.call('ivo.peters', 'GET', `/notes/${old}/history`)).json<{ action: string; comment: string | null }[]>();
+    expect(history.map((h) => h.action)).toEqual(expect.arrayContaining(['note.reassessment_started', 'note.reassessment_ended']));
+    expect(history.find((h) => h.action === 'note.reassessment_started')).toMatchObject({ comment: 'Incident abroad.' });
+    expect((await http.call('anna.devries', 'POST', `/notes/${old}/reassess`, { reason: 'Now.' })).statusCode).toBe(201);
+  });
+
   it('starts by itself at the review date, after a reminder to the drafter’s desk before it', async () => {
     const old = await http.createNote('anna.devries', completeContent({ reviewDate: null }));
     await adopt(old);

@@ -8,6 +8,7 @@ import {
   defineSignal,
   defineUpdate,
   getExternalWorkflowHandle,
+  log,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -44,6 +45,8 @@ export const withdrawUpdate = defineUpdate<NoteState, [WithdrawRequest]>('withdr
 export const reassessUpdate = defineUpdate<{ noteId: string }, [ReassessRequest]>('reassess');
 /** Sent by a re-assessment when it is adopted. */
 export const supersedeSignal = defineSignal<[{ byNoteId: string }]>('supersede');
+/** Sent by a re-assessment that ends (rejected, withdrawn) without being adopted. */
+export const reassessmentEndedSignal = defineSignal<[{ byNoteId: string }]>('reassessmentEnded');
 export const stateQuery = defineQuery<NoteState>('state');
 
 export interface NoteApprovalInput {
@@ -92,9 +95,7 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
       const decision = { decisionId: r.decisionId, stage: pipeline.state.stage!, revision: r.revision, outcome: r.outcome };
       const next = await record(() => pipeline.decide(r, new Date()), { actorId: r.actor.id, action: 'note.decided', decision });
       // Adopted once, in this handler only: a re-assessment supersedes the note it re-assesses.
-      if (next.status === 'ACTIVE' && next.supersedes) {
-        await getExternalWorkflowHandle(noteWorkflowId(next.supersedes)).signal(supersedeSignal, { byNoteId: next.noteId });
-      }
+      if (next.status === 'ACTIVE' && next.supersedes) await tell(next.supersedes, supersedeSignal, next.noteId);
       return next;
     },
     { validator: (r) => refuseAsFailure(() => pipeline.checkDecision(r)) },
@@ -106,20 +107,26 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
     reassessUpdate,
     async (r) => {
       refuseAsFailure(() => pipeline.checkReassess(r));
-      return { noteId: await startReassessment(r.actor) };
+      return { noteId: await startReassessment(r.actor, r.eventId) };
     },
     { validator: (r) => refuseAsFailure(() => pipeline.checkReassess(r)) },
   );
   setHandler(supersedeSignal, async ({ byNoteId }) => {
     if (pipeline.state.status === 'ACTIVE') await record(() => pipeline.supersede(byNoteId), { actorId: null, action: 'note.superseded', ref: byNoteId });
   });
+  setHandler(reassessmentEndedSignal, async ({ byNoteId }) => {
+    if (pipeline.state.reassessment === byNoteId) await record(() => pipeline.reassessmentEnded(byNoteId), { actorId: null, action: 'note.reassessment_ended', ref: byNoteId });
+  });
+
+  // Set before the first await, so a review date and a person asking at the same moment share one re-assessment.
+  let reassessing: Promise<string> | undefined;
+  function startReassessment(actor: Actor | null, eventId?: string): Promise<string> {
+    reassessing ??= beginReassessment(actor, eventId).finally(() => (reassessing = undefined));
+    return reassessing;
+  }
 
   /** The new note copies the adopted revision and runs on its own; it supersedes this one once adopted. */
-  // Set before the first await, so a review date and a person asking at the same moment start one re-assessment.
-  let reassessing = false;
-  async function startReassessment(actor: Actor | null): Promise<string> {
-    if (reassessing) throw ApplicationFailure.create({ message: 'a re-assessment is being started already', type: 'conflict', nonRetryable: true });
-    reassessing = true;
+  async function beginReassessment(actor: Actor | null, eventId: string | undefined): Promise<string> {
     const noteId = uuid4();
     const old = pipeline.state;
     const actorId = actor?.id ?? null;
@@ -140,7 +147,8 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
       parentClosePolicy: ParentClosePolicy.ABANDON,
       staticSummary: summaryOf(noteId, old.partnerId),
     });
-    await record(() => pipeline.reassessedBy(noteId), { actorId, action: 'note.reassessment_started', ref: noteId });
+    // The ref names the request's reason where a person gave one; the new note is in the state.
+    await record(() => pipeline.reassessedBy(noteId), { actorId, action: 'note.reassessment_started', ...(eventId ? { ref: eventId } : {}) });
     return noteId;
   }
 
@@ -160,6 +168,8 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
     }
   }
   await condition(allHandlersFinished);
+  // A re-assessment that ends without adoption hands the old note back its review date.
+  if (pipeline.state.supersedes && pipeline.state.status !== 'SUPERSEDED') await tell(pipeline.state.supersedes, reassessmentEndedSignal, pipeline.state.noteId);
   return pipeline.state;
 
   async function fire(timer: DueTimer): Promise<void> {
@@ -180,6 +190,15 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
       [{ ...event, state: next, at: new Date().toISOString() }],
     );
     return next;
+  }
+}
+
+/** Signals another note; one that has ended already needs nothing more, so a failure is logged, not raised. */
+async function tell(noteId: string, signal: typeof supersedeSignal, byNoteId: string): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(noteWorkflowId(noteId)).signal(signal, { byNoteId });
+  } catch (error) {
+    log.warn('could not signal a related note', { noteId, signal: signal.name, error: (error as Error).message });
   }
 }
 

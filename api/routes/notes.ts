@@ -53,7 +53,8 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
     try {
       return await send();
     } catch (error) {
-      if (text) await dropStagedComment(sql, id);
+      // Only a refusal is known to have changed nothing; after an unknown outcome the text may belong to a recorded request.
+      if (text && error instanceof ApiError) await dropStagedComment(sql, id);
       throw error;
     }
   }
@@ -141,6 +142,7 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
     { schema: { tags, summary: 'Send a complete draft into review', params: Params, body: Submit, response: { 200: NoteView } } },
     async (request) => {
       const note = await open(request.params.id);
+      if (request.actor.id !== note.drafterId) throw new ApiError(403, 'only the note’s drafter may submit it');
       const revision = request.body?.revision ?? note.revision;
       const stored = await findRevision(sql, note.id, revision);
       if (stored) {
