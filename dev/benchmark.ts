@@ -1,20 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { NativeConnection } from '@temporalio/worker';
-import { buildApp } from '../api/app';
-import { createTokenVerifier } from '../api/auth';
-import { noteWorkflows } from '../api/note-workflow';
-import { createSql } from '../db/client';
-import { ensureDatabase, migrate } from '../db/migrate';
 import { DEFAULT_POLICY } from '../domain/pipeline';
-import { createWorker } from '../worker/create-worker';
-import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 import { devToken } from './dev-token';
-import { seed } from './seed';
+import { startInProcessStack } from './in-process-stack';
 import { SEED_PARTNERS, SEED_PEOPLE } from './seed-data';
-import { findOrGetTemporalCli } from './temporal-cli';
-import { DEV_SERVER_FLAGS } from './temporal-dev-server';
+import { createThrowawayDatabase, dropDatabase, startThrowawayTemporal } from './throwaway-services';
 
 /**
  * `npm run benchmark [notes]`: latency of each step of a note through the real API, worker, dev server
@@ -26,24 +14,10 @@ const SECRET = 'benchmark-secret-of-at-least-32-characters';
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function main(): Promise<void> {
-  const cli = await findOrGetTemporalCli();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: cli.path }, searchAttributes: SEARCH_ATTRIBUTE_KEYS, extraArgs: DEV_SERVER_FLAGS },
-  });
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/weighing_notes');
-  url.pathname = `/weighing_notes_bench_${Date.now().toString(36)}`;
-  await ensureDatabase(url.toString(), (u) => createSql(u, { max: 1 }));
-  const sql = createSql(url.toString());
-  await migrate(sql);
-  await seed(sql);
-
-  const taskQueue = `bench-${randomUUID()}`;
-  const nativeConnection = await NativeConnection.connect({ address: env.address });
-  const worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { sql } });
-  const running = worker.run();
-  const connection = await Connection.connect({ address: env.address });
-  const client = new Client({ connection });
-  const app = await buildApp({ sql, temporal: client, notes: noteWorkflows(client, taskQueue), verify: createTokenVerifier({ AUTH_JWT_SECRET: SECRET, AUTH_JWKS_URL: undefined }), policy: DEFAULT_POLICY });
+  const env = await startThrowawayTemporal();
+  const databaseUrl = await createThrowawayDatabase('weighing_notes_bench');
+  const stack = await startInProcessStack({ temporalAddress: env.address, databaseUrl, policy: DEFAULT_POLICY, jwtSecret: SECRET });
+  const { app } = stack;
   const token = async (id: string) => ({ authorization: `Bearer ${await devToken(SECRET, SEED_PEOPLE.find((p) => p.id === id)!)}` });
   const [drafter, lead] = [await token('anna.devries'), await token('carla.bakker')];
   const content = { nationalSecurityInterest: 'x', criteria: Object.fromEntries(['democraticEmbedding', 'humanRights', 'professionalism', 'legalPowers', 'dataProtection'].map((c) => [c, { findings: 'f', rating: 'low' }])), overallRisk: 'low', weighing: 'w', permittedCooperation: ['evaluated_intelligence_exchange'], classification: 'stg_geheim' };
@@ -75,16 +49,9 @@ async function main(): Promise<void> {
   const memory = process.memoryUsage();
   console.log(`memory: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB (API, worker and its workflow cache in one process)`);
 
-  await app.close();
-  worker.shutdown();
-  await running;
-  await connection.close();
-  await nativeConnection.close();
-  await sql.end();
+  await stack.close();
   await env.teardown();
-  const admin = createSql(Object.assign(new URL(url), { pathname: '/postgres' }).toString(), { max: 1 });
-  await admin.unsafe(`drop database "${url.pathname.slice(1)}" with (force)`);
-  await admin.end();
+  await dropDatabase(databaseUrl);
 }
 
 main().catch((error: Error) => {

@@ -1,18 +1,12 @@
 import { stateQuery, noteWorkflowId } from '../workflows';
-import { completeContent, api } from './support/notes';
-import { startStack, type Stack } from './support/stack';
+import { completeContent } from './support/notes';
+import { useStack } from './support/stack';
 
-let stack: Stack;
-let http: ReturnType<typeof api>;
-beforeAll(async () => {
-  stack = await startStack();
-  http = api(stack);
-});
-afterAll(() => stack?.close());
+const suite = useStack();
 
 /** Everything a refused request must leave as it was: the read model, decisions and the story in the audit trail. */
 async function footprint(noteId: string) {
-  return stack.sql`
+  return suite.stack.sql`
     select (select row_to_json(n) from notes n where n.id = ${noteId}) as note,
            (select count(*)::int from decisions where note_id = ${noteId}) as decisions,
            (select count(*)::int from note_revisions where note_id = ${noteId}) as revisions,
@@ -26,24 +20,24 @@ async function expectRefused(res: { statusCode: number; json: () => unknown }, s
 }
 
 async function approveThrough(id: string, reviewers: string[], revision = 1) {
-  for (const reviewer of reviewers) expect((await http.decide(reviewer, id, 'approve', revision)).statusCode).toBe(200);
+  for (const reviewer of reviewers) expect((await suite.http.decide(reviewer, id, 'approve', revision)).statusCode).toBe(200);
 }
 
 describe('the approval pipeline, end to end through HTTP', () => {
   it('takes a new partner’s note from draft through team, legal and head of service to ACTIVE, in the read model and the workflow', async () => {
-    const created = await http.call('joke.hendriks', 'POST', '/partners', { name: 'Southern Military Intelligence', country: 'Suderland', kind: 'military', relationship: 'bilateral', srmPriority: 2 });
+    const created = await suite.http.call('joke.hendriks', 'POST', '/partners', { name: 'Southern Military Intelligence', country: 'Suderland', kind: 'military', relationship: 'bilateral', srmPriority: 2 });
     expect(created.statusCode).toBe(201);
-    const id = await http.createNote('anna.devries', completeContent(), created.json<{ id: string }>().id);
+    const id = await suite.http.createNote('anna.devries', completeContent(), created.json<{ id: string }>().id);
 
-    const submitted = await http.submit('anna.devries', id);
+    const submitted = await suite.http.submit('anna.devries', id);
     expect(submitted.json()).toMatchObject({ status: 'IN_REVIEW', stage: 'TEAM_REVIEW', stageDueAt: expect.any(String) });
     await approveThrough(id, ['carla.bakker']);
-    expect((await http.note('ivo.peters', id)).json()).toMatchObject({ stage: 'LEGAL_REVIEW' });
+    expect((await suite.http.note('ivo.peters', id)).json()).toMatchObject({ stage: 'LEGAL_REVIEW' });
     await approveThrough(id, ['daan.visser', 'gert.mulder']);
 
-    const read = (await http.note('ivo.peters', id)).json();
+    const read = (await suite.http.note('ivo.peters', id)).json();
     expect(read).toMatchObject({ status: 'ACTIVE', stage: null, revision: 1, reviewDueAt: '2028-06-30T00:00:00.000Z', adoptedAt: expect.any(String) });
-    const state = await stack.client.workflow.getHandle(noteWorkflowId(id)).query(stateQuery);
+    const state = await suite.stack.client.workflow.getHandle(noteWorkflowId(id)).query(stateQuery);
     expect(state).toMatchObject({ status: 'ACTIVE', decisions: [{ actorId: 'carla.bakker' }, { actorId: 'daan.visser' }, { actorId: 'gert.mulder' }] });
     expect(state.decisions.every((d) => d.contentSha256 === read.contentSha256)).toBe(true);
   });
@@ -52,76 +46,76 @@ describe('the approval pipeline, end to end through HTTP', () => {
     ['high overall risk', { overallRisk: 'high' as const }],
     ['provision of unevaluated data', { permittedCooperation: ['unevaluated_data_provision' as const] }],
   ])('routes a note with %s to the minister, and legal needs two at high risk', async (_why, overrides) => {
-    const id = await http.createNote('bram.jansen', completeContent(overrides));
-    await http.submit('bram.jansen', id);
+    const id = await suite.http.createNote('bram.jansen', completeContent(overrides));
+    await suite.http.submit('bram.jansen', id);
     const high = 'overallRisk' in overrides;
     await approveThrough(id, ['carla.bakker', 'daan.visser']);
-    expect((await http.note('ivo.peters', id)).json()).toMatchObject({ stage: high ? 'LEGAL_REVIEW' : 'HEAD_OF_SERVICE' });
+    expect((await suite.http.note('ivo.peters', id)).json()).toMatchObject({ stage: high ? 'LEGAL_REVIEW' : 'HEAD_OF_SERVICE' });
     if (high) await approveThrough(id, ['eva.smit']);
     await approveThrough(id, ['gert.mulder']);
-    expect((await http.note('ivo.peters', id)).json()).toMatchObject({ status: 'IN_REVIEW', stage: 'MINISTER' });
+    expect((await suite.http.note('ivo.peters', id)).json()).toMatchObject({ status: 'IN_REVIEW', stage: 'MINISTER' });
     await approveThrough(id, ['hanna.deboer']);
-    expect((await http.note('ivo.peters', id)).json()).toMatchObject({ status: 'ACTIVE' });
+    expect((await suite.http.note('ivo.peters', id)).json()).toMatchObject({ status: 'ACTIVE' });
   });
 
   it('sends changes back to DRAFT, voids the approvals of the old revision, and restarts review at the first stage', async () => {
-    const id = await http.createNote('anna.devries');
-    await http.submit('anna.devries', id);
+    const id = await suite.http.createNote('anna.devries');
+    await suite.http.submit('anna.devries', id);
     await approveThrough(id, ['carla.bakker']);
-    expect((await http.decide('daan.visser', id, 'request_changes', 1, { comment: 'Sharpen the data-protection findings.' })).json()).toMatchObject({ status: 'DRAFT', stage: null });
+    expect((await suite.http.decide('daan.visser', id, 'request_changes', 1, { comment: 'Sharpen the data-protection findings.' })).json()).toMatchObject({ status: 'DRAFT', stage: null });
 
     const before = await footprint(id);
-    await expectRefused(await http.submit('anna.devries', id), 409, id, before);
-    const revised = await http.call('anna.devries', 'PUT', `/notes/${id}/draft`, { baseRevision: 1, content: completeContent({ weighing: 'Revised weighing.' }) });
+    await expectRefused(await suite.http.submit('anna.devries', id), 409, id, before);
+    const revised = await suite.http.call('anna.devries', 'PUT', `/notes/${id}/draft`, { baseRevision: 1, content: completeContent({ weighing: 'Revised weighing.' }) });
     expect(revised.json()).toMatchObject({ status: 'DRAFT', revision: 2, revisionAuthorId: 'anna.devries' });
-    const stale = await http.call('anna.devries', 'PUT', `/notes/${id}/draft`, { baseRevision: 1, content: completeContent() });
+    const stale = await suite.http.call('anna.devries', 'PUT', `/notes/${id}/draft`, { baseRevision: 1, content: completeContent() });
     await expectRefused(stale, 409, id, await footprint(id));
 
-    expect((await http.submit('anna.devries', id)).json()).toMatchObject({ stage: 'TEAM_REVIEW', revision: 2, approvals: [] });
-    expect((await http.decide('carla.bakker', id, 'approve', 1)).statusCode).toBe(409);
+    expect((await suite.http.submit('anna.devries', id)).json()).toMatchObject({ stage: 'TEAM_REVIEW', revision: 2, approvals: [] });
+    expect((await suite.http.decide('carla.bakker', id, 'approve', 1)).statusCode).toBe(409);
     await approveThrough(id, ['carla.bakker'], 2);
-    expect((await http.note('ivo.peters', id)).json()).toMatchObject({ stage: 'LEGAL_REVIEW', approvals: [{ actorId: 'carla.bakker', revision: 2 }] });
+    expect((await suite.http.note('ivo.peters', id)).json()).toMatchObject({ stage: 'LEGAL_REVIEW', approvals: [{ actorId: 'carla.bakker', revision: 2 }] });
 
-    const history = (await http.call('ivo.peters', 'GET', `/notes/${id}/history`)).json<{ action: string; revision: number; comment: string | null }[]>();
+    const history = (await suite.http.call('ivo.peters', 'GET', `/notes/${id}/history`)).json<{ action: string; revision: number; comment: string | null }[]>();
     expect(history.map((h) => h.action)).toEqual(['note.created', 'note.submitted', 'note.decided', 'note.decided', 'note.revised', 'note.submitted', 'note.decided']);
     expect(history.find((h) => h.comment)).toMatchObject({ revision: 1, comment: 'Sharpen the data-protection findings.' });
   });
 
   it('rejects, and withdraws by the drafter or the head of service; an ended note takes nothing more', async () => {
-    const rejected = await http.createNote('anna.devries');
-    await http.submit('anna.devries', rejected);
-    expect((await http.decide('carla.bakker', rejected, 'reject', 1, { comment: 'Out of scope.' })).json()).toMatchObject({ status: 'REJECTED' });
+    const rejected = await suite.http.createNote('anna.devries');
+    await suite.http.submit('anna.devries', rejected);
+    expect((await suite.http.decide('carla.bakker', rejected, 'reject', 1, { comment: 'Out of scope.' })).json()).toMatchObject({ status: 'REJECTED' });
     const before = await footprint(rejected);
-    await expectRefused(await http.decide('carla.bakker', rejected, 'approve'), 409, rejected, before);
+    await expectRefused(await suite.http.decide('carla.bakker', rejected, 'approve'), 409, rejected, before);
 
     for (const by of ['anna.devries', 'gert.mulder']) {
-      const id = await http.createNote('anna.devries');
-      const res = await http.call(by, 'POST', `/notes/${id}/withdraw`, { reason: 'No longer needed.' });
+      const id = await suite.http.createNote('anna.devries');
+      const res = await suite.http.call(by, 'POST', `/notes/${id}/withdraw`, { reason: 'No longer needed.' });
       expect(res.json()).toMatchObject({ status: 'WITHDRAWN' });
     }
-    const id = await http.createNote('anna.devries');
+    const id = await suite.http.createNote('anna.devries');
     const snapshot = await footprint(id);
-    await expectRefused(await http.call('bram.jansen', 'POST', `/notes/${id}/withdraw`, { reason: 'Not mine.' }), 403, id, snapshot);
+    await expectRefused(await suite.http.call('bram.jansen', 'POST', `/notes/${id}/withdraw`, { reason: 'Not mine.' }), 403, id, snapshot);
   });
 });
 
 describe('every refusal leaves no trace', () => {
   let id: string;
   beforeAll(async () => {
-    id = await http.createNote('anna.devries', completeContent({ overallRisk: 'high' }));
+    id = await suite.http.createNote('anna.devries', completeContent({ overallRisk: 'high' }));
   });
 
   it('refuses an incomplete submit with the list of gaps (422)', async () => {
-    const incomplete = await http.createNote('anna.devries', { nationalSecurityInterest: 'Only this.' });
+    const incomplete = await suite.http.createNote('anna.devries', { nationalSecurityInterest: 'Only this.' });
     const before = await footprint(incomplete);
-    const res = await http.submit('anna.devries', incomplete);
+    const res = await suite.http.submit('anna.devries', incomplete);
     await expectRefused(res, 422, incomplete, before);
     const fields = res.json<{ error: { details: { field: string }[] } }>().error.details.map((d) => d.field);
     expect(fields).toEqual(expect.arrayContaining(['criteria.dataProtection.findings', 'criteria.legalPowers.rating', 'overallRisk', 'classification']));
   });
 
   it('refuses a submit by another drafter (403)', async () => {
-    await expectRefused(await http.submit('bram.jansen', id), 403, id, await footprint(id));
+    await expectRefused(await suite.http.submit('bram.jansen', id), 403, id, await footprint(id));
   });
 
   it.each([
@@ -129,45 +123,45 @@ describe('every refusal leaves no trace', () => {
     ['the revision’s own author', 'anna.devries', 1, 403],
     ['a stale revision', 'carla.bakker', 2, 409],
   ])('refuses a decision by %s', async (_why, who, revision, status) => {
-    if ((await footprint(id))[0]!.note.status === 'DRAFT') await http.submit('anna.devries', id);
-    await expectRefused(await http.decide(who, id, 'approve', revision), status, id, await footprint(id));
+    if ((await footprint(id))[0]!.note.status === 'DRAFT') await suite.http.submit('anna.devries', id);
+    await expectRefused(await suite.http.decide(who, id, 'approve', revision), status, id, await footprint(id));
   });
 
   it('refuses a second vote by the same person (403), and a decision meant for a stage no longer open (409)', async () => {
     await approveThrough(id, ['carla.bakker', 'daan.visser']);
-    expect((await http.note('ivo.peters', id)).json()).toMatchObject({ stage: 'LEGAL_REVIEW', approvals: [{ actorId: 'carla.bakker' }, { actorId: 'daan.visser' }] });
-    await expectRefused(await http.decide('daan.visser', id, 'approve'), 403, id, await footprint(id));
-    await expectRefused(await http.decide('eva.smit', id, 'approve', 1, { stage: 'TEAM_REVIEW' }), 409, id, await footprint(id));
-    await expectRefused(await http.decide('gert.mulder', id, 'approve'), 403, id, await footprint(id));
+    expect((await suite.http.note('ivo.peters', id)).json()).toMatchObject({ stage: 'LEGAL_REVIEW', approvals: [{ actorId: 'carla.bakker' }, { actorId: 'daan.visser' }] });
+    await expectRefused(await suite.http.decide('daan.visser', id, 'approve'), 403, id, await footprint(id));
+    await expectRefused(await suite.http.decide('eva.smit', id, 'approve', 1, { stage: 'TEAM_REVIEW' }), 409, id, await footprint(id));
+    await expectRefused(await suite.http.decide('gert.mulder', id, 'approve'), 403, id, await footprint(id));
   });
 
   it('refuses a reject without a comment (400) and a reassessment of a note not adopted (409)', async () => {
-    await expectRefused(await http.decide('eva.smit', id, 'reject'), 400, id, await footprint(id));
-    await expectRefused(await http.call('anna.devries', 'POST', `/notes/${id}/reassess`, { reason: 'Coup.' }), 409, id, await footprint(id));
+    await expectRefused(await suite.http.decide('eva.smit', id, 'reject'), 400, id, await footprint(id));
+    await expectRefused(await suite.http.call('anna.devries', 'POST', `/notes/${id}/reassess`, { reason: 'Coup.' }), 409, id, await footprint(id));
   });
 });
 
 describe('authentication and input', () => {
   it('answers 401 without a token and with an invalid one, writing nothing', async () => {
-    const before = await stack.sql`select count(*)::int as n from notes`;
+    const before = await suite.stack.sql`select count(*)::int as n from notes`;
     for (const headers of [{}, { authorization: 'Bearer not.a.token' }, { authorization: 'Basic abc' }]) {
-      const res = await stack.app.inject({ method: 'POST', url: '/notes', headers, payload: { partnerId: '6f1c9a52-2b7e-4c1d-9a43-0d6f4e2b8a11', content: {} } });
+      const res = await suite.stack.app.inject({ method: 'POST', url: '/notes', headers, payload: { partnerId: '6f1c9a52-2b7e-4c1d-9a43-0d6f4e2b8a11', content: {} } });
       expect(res.statusCode).toBe(401);
       expect(res.json()).toMatchObject({ error: { code: 'unauthorized' } });
     }
-    expect(await stack.sql`select count(*)::int as n from notes`).toEqual(before);
+    expect(await suite.stack.sql`select count(*)::int as n from notes`).toEqual(before);
   });
 
   it('answers 400 with each field named to a malformed body, and to malformed JSON; 404 to an unknown route', async () => {
-    const before = await stack.sql`select (select count(*) from notes)::int as notes, (select count(*) from audit_log)::int as audit`;
-    const res = await http.call('anna.devries', 'POST', '/notes', { partnerId: 'nope', content: { overallRisk: 'extreme', criteria: { humanRights: { rating: 7 } } } });
+    const before = await suite.stack.sql`select (select count(*) from notes)::int as notes, (select count(*) from audit_log)::int as audit`;
+    const res = await suite.http.call('anna.devries', 'POST', '/notes', { partnerId: 'nope', content: { overallRisk: 'extreme', criteria: { humanRights: { rating: 7 } } } });
     expect(res.statusCode).toBe(400);
     const fields = res.json<{ error: { details: { field: string }[] } }>().error.details.map((d) => d.field);
     expect(fields).toEqual(expect.arrayContaining(['body.partnerId', 'body.content.overallRisk', 'body.content.criteria.humanRights.rating']));
-    const bad = await stack.app.inject({ method: 'POST', url: '/notes', headers: { ...(await stack.auth('anna.devries')), 'content-type': 'application/json' }, payload: '{"partnerId": ' });
+    const bad = await suite.stack.app.inject({ method: 'POST', url: '/notes', headers: { ...(await suite.stack.auth('anna.devries')), 'content-type': 'application/json' }, payload: '{"partnerId": ' });
     expect(bad.statusCode).toBe(400);
-    expect(await stack.sql`select (select count(*) from notes)::int as notes, (select count(*) from audit_log)::int as audit`).toEqual(before);
-    const unknown = await stack.app.inject({ method: 'GET', url: '/nothing-here' });
+    expect(await suite.stack.sql`select (select count(*) from notes)::int as notes, (select count(*) from audit_log)::int as audit`).toEqual(before);
+    const unknown = await suite.stack.app.inject({ method: 'GET', url: '/nothing-here' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ error: { code: 'not_found' } });
   });

@@ -8,9 +8,9 @@ import { insertNote } from '../db/notes';
 import type { NoteContent } from '../domain/note-content';
 import { noteApproval, noteWorkflowId, stateQuery } from '../workflows';
 import { eventually } from './support/poll';
-import { api, completeContent } from './support/notes';
+import { completeContent } from './support/notes';
 import { runEnv } from './support/run-env';
-import { startStack, type Stack } from './support/stack';
+import { useStack } from './support/stack';
 
 /** Seconds where production has days: due after 2 s, a reminder every 1 s, escalation after 2 reminders. */
 const FAST: Policy = {
@@ -22,21 +22,15 @@ const FAST: Policy = {
   reviewReminderLeadMs: 2_000,
 };
 
-let stack: Stack;
-let http: ReturnType<typeof api>;
-beforeAll(async () => {
-  stack = await startStack({ policy: FAST });
-  http = api(stack);
-});
-afterAll(() => stack?.close());
+const suite = useStack({ policy: FAST });
 
 const actions = async (noteId: string) =>
-  (await stack.sql<{ action: string; actorId: string | null; details: { recipients?: string[] } }[]>`
+  (await suite.stack.sql<{ action: string; actorId: string | null; details: { recipients?: string[] } }[]>`
     select action, actor_id, details from audit_log where note_id = ${noteId} and action <> 'note.content_read' order by seq`);
 
 async function adopt(id: string, drafter = 'anna.devries') {
-  await http.submit(drafter, id);
-  for (const reviewer of ['carla.bakker', 'daan.visser', 'gert.mulder']) expect((await http.decide(reviewer, id, 'approve')).statusCode).toBe(200);
+  await suite.http.submit(drafter, id);
+  for (const reviewer of ['carla.bakker', 'daan.visser', 'gert.mulder']) expect((await suite.http.decide(reviewer, id, 'approve')).statusCode).toBe(200);
 }
 
 /** Keeps a finished execution's history as a replay fixture, when asked to (RECORD_HISTORIES=1). */
@@ -52,10 +46,10 @@ async function keepHistory(noteId: string, name: string) {
 
 describe('deadlines', () => {
   it('reminds the stage’s reviewers when the stage is due, again at each interval, then escalates — across a worker restart', async () => {
-    const id = await http.createNote('anna.devries');
-    await http.submit('anna.devries', id);
+    const id = await suite.http.createNote('anna.devries');
+    await suite.http.submit('anna.devries', id);
     // The worker is down when the stage falls due; the durable timer fires once a worker is back.
-    await stack.restartWorker(2_500);
+    await suite.stack.restartWorker(2_500);
     const seen = await eventually(async () => {
       const rows = await actions(id);
       return rows.filter((r) => r.action === 'note.reminder_sent').length >= 3 ? rows : undefined;
@@ -65,88 +59,88 @@ describe('deadlines', () => {
     expect(overdue[0]).toMatchObject({ actorId: null, details: { recipients: ['carla.bakker'] } });
     expect(overdue[2]).toMatchObject({ details: { recipients: ['gert.mulder'] } });
 
-    const history = (await http.call('ivo.peters', 'GET', `/notes/${id}/history`)).json<{ action: string }[]>();
+    const history = (await suite.http.call('ivo.peters', 'GET', `/notes/${id}/history`)).json<{ action: string }[]>();
     expect(history.map((h) => h.action)).toEqual(expect.arrayContaining(['note.reminder_sent', 'note.escalated']));
-    await http.call('anna.devries', 'POST', `/notes/${id}/withdraw`, { reason: 'Test over.' });
+    await suite.http.call('anna.devries', 'POST', `/notes/${id}/withdraw`, { reason: 'Test over.' });
     await keepHistory(id, 'reminders-escalation-withdrawn');
   });
 });
 
 describe('re-assessment', () => {
   it('is started by a drafter on an ACTIVE note, copies the adopted content, and supersedes the old note once adopted', async () => {
-    const old = await http.createNote('anna.devries', completeContent({ reviewDate: '2030-01-01' }));
+    const old = await suite.http.createNote('anna.devries', completeContent({ reviewDate: '2030-01-01' }));
     await adopt(old);
-    const res = await http.call('bram.jansen', 'POST', `/notes/${old}/reassess`, { reason: 'Change of government.' });
+    const res = await suite.http.call('bram.jansen', 'POST', `/notes/${old}/reassess`, { reason: 'Change of government.' });
     expect(res.statusCode).toBe(201);
     const fresh = res.json<{ id: string }>().id;
 
-    const [oldNote, newNote] = [(await http.note('ivo.peters', old)).json(), (await http.note('ivo.peters', fresh)).json()];
+    const [oldNote, newNote] = [(await suite.http.note('ivo.peters', old)).json(), (await suite.http.note('ivo.peters', fresh)).json()];
     expect(oldNote).toMatchObject({ status: 'ACTIVE', reassessment: fresh });
     expect(newNote).toMatchObject({ status: 'DRAFT', revision: 1, drafterId: 'bram.jansen', supersedes: old, partnerId: oldNote.partnerId, contentSha256: oldNote.contentSha256 });
     expect(newNote.content).toEqual(oldNote.content);
 
-    expect((await http.call('bram.jansen', 'POST', `/notes/${old}/reassess`, { reason: 'Again.' })).statusCode).toBe(409);
+    expect((await suite.http.call('bram.jansen', 'POST', `/notes/${old}/reassess`, { reason: 'Again.' })).statusCode).toBe(409);
     await adopt(fresh, 'bram.jansen');
     const superseded = await eventually(async () => {
-      const note = (await http.note('ivo.peters', old)).json();
+      const note = (await suite.http.note('ivo.peters', old)).json();
       return note.status === 'SUPERSEDED' ? note : undefined;
     }, 'the old note superseded');
     expect(superseded).toMatchObject({ supersededBy: fresh });
-    await stack.client.workflow.getHandle(noteWorkflowId(old)).result();
+    await suite.stack.client.workflow.getHandle(noteWorkflowId(old)).result();
     await keepHistory(old, 'adopted-reassessed-superseded');
   });
 
   it('hands the old note back its review when the re-assessment is withdrawn, so another can start', async () => {
-    const old = await http.createNote('anna.devries', completeContent({ reviewDate: '2031-01-01' }));
+    const old = await suite.http.createNote('anna.devries', completeContent({ reviewDate: '2031-01-01' }));
     await adopt(old);
-    const first = (await http.call('gert.mulder', 'POST', `/notes/${old}/reassess`, { reason: 'Incident abroad.' })).json<{ id: string }>().id;
-    expect((await http.note('ivo.peters', first)).json()).toMatchObject({ drafterId: 'anna.devries', supersedes: old });
-    await http.call('anna.devries', 'POST', `/notes/${first}/withdraw`, { reason: 'Premature.' });
-    await eventually(async () => ((await http.note('ivo.peters', old)).json<{ reassessment: string | null }>().reassessment === null ? true : undefined), 'the old note free again');
-    const history = (await http.call('ivo.peters', 'GET', `/notes/${old}/history`)).json<{ action: string; comment: string | null }[]>();
+    const first = (await suite.http.call('gert.mulder', 'POST', `/notes/${old}/reassess`, { reason: 'Incident abroad.' })).json<{ id: string }>().id;
+    expect((await suite.http.note('ivo.peters', first)).json()).toMatchObject({ drafterId: 'anna.devries', supersedes: old });
+    await suite.http.call('anna.devries', 'POST', `/notes/${first}/withdraw`, { reason: 'Premature.' });
+    await eventually(async () => ((await suite.http.note('ivo.peters', old)).json<{ reassessment: string | null }>().reassessment === null ? true : undefined), 'the old note free again');
+    const history = (await suite.http.call('ivo.peters', 'GET', `/notes/${old}/history`)).json<{ action: string; comment: string | null }[]>();
     expect(history.map((h) => h.action)).toEqual(expect.arrayContaining(['note.reassessment_started', 'note.reassessment_ended']));
     expect(history.find((h) => h.action === 'note.reassessment_started')).toMatchObject({ comment: 'Incident abroad.' });
-    expect((await http.call('anna.devries', 'POST', `/notes/${old}/reassess`, { reason: 'Now.' })).statusCode).toBe(201);
+    expect((await suite.http.call('anna.devries', 'POST', `/notes/${old}/reassess`, { reason: 'Now.' })).statusCode).toBe(201);
   });
 
   it('starts by itself at the review date, after a reminder to the drafter’s desk before it', async () => {
-    const old = await http.createNote('anna.devries', completeContent({ reviewDate: null }));
+    const old = await suite.http.createNote('anna.devries', completeContent({ reviewDate: null }));
     await adopt(old);
     const reassessment = await eventually(async () => {
-      const note = (await http.note('ivo.peters', old)).json<{ reassessment: string | null }>();
+      const note = (await suite.http.note('ivo.peters', old)).json<{ reassessment: string | null }>();
       return note.reassessment ?? undefined;
     }, 'an automatic re-assessment');
     expect((await actions(old)).map((r) => r.action)).toEqual(expect.arrayContaining(['note.review_reminder_sent', 'note.reassessment_started']));
-    expect((await http.note('ivo.peters', reassessment)).json()).toMatchObject({ status: 'DRAFT', drafterId: 'anna.devries', supersedes: old });
+    expect((await suite.http.note('ivo.peters', reassessment)).json()).toMatchObject({ status: 'DRAFT', drafterId: 'anna.devries', supersedes: old });
   });
 });
 
 describe('a long wait', () => {
   it('hands its state to a fresh run when the history grows, and keeps counting its deadlines there', async () => {
-    const id = await http.createNote('anna.devries');
-    await http.call('anna.devries', 'POST', `/notes/${id}/withdraw`, { reason: 'Replaced by a note with a small history limit.' });
+    const id = await suite.http.createNote('anna.devries');
+    await suite.http.call('anna.devries', 'POST', `/notes/${id}/withdraw`, { reason: 'Replaced by a note with a small history limit.' });
     // The same note content under a new id, started with a tiny history limit so the hand-over comes quickly.
-    const note = await stack.sql<{ partnerId: string }[]>`select partner_id from notes where id = ${id}`;
-    const state = (await stack.client.workflow.getHandle(noteWorkflowId(id)).query(stateQuery));
+    const note = await suite.stack.sql<{ partnerId: string }[]>`select partner_id from notes where id = ${id}`;
+    const state = (await suite.stack.client.workflow.getHandle(noteWorkflowId(id)).query(stateQuery));
     const fresh = randomUUID();
-    await stack.sql.begin(async (tx) => {
+    await suite.stack.sql.begin(async (tx) => {
       const [revision] = await tx<{ content: NoteContent; contentSha256: string }[]>`select content, content_sha256 from note_revisions where note_id = ${id}`;
       await insertNote(tx, { id: fresh, partnerId: note[0]!.partnerId, drafterId: 'anna.devries', supersedes: null, content: revision!.content, contentSha256: revision!.contentSha256 });
     });
     const start = newNoteState({ noteId: fresh, partnerId: state.partnerId, drafterId: 'anna.devries', supersedes: null, current: state.current, policy: FAST });
-    const handle = await stack.client.workflow.start(noteApproval, { workflowId: noteWorkflowId(fresh), taskQueue: stack.taskQueue, args: [{ state: start, historyLimit: 40 }] });
-    await http.submit('anna.devries', fresh);
+    const handle = await suite.stack.client.workflow.start(noteApproval, { workflowId: noteWorkflowId(fresh), taskQueue: suite.stack.taskQueue, args: [{ state: start, historyLimit: 40 }] });
+    await suite.http.submit('anna.devries', fresh);
 
     const later = await eventually(async () => {
-      const { runId } = await stack.client.workflow.getHandle(noteWorkflowId(fresh)).describe();
+      const { runId } = await suite.stack.client.workflow.getHandle(noteWorkflowId(fresh)).describe();
       return runId !== handle.firstExecutionRunId ? runId : undefined;
     }, 'a continued run');
     expect(later).not.toBe(handle.firstExecutionRunId);
     const carried = await eventually(async () => {
-      const s = await stack.client.workflow.getHandle(noteWorkflowId(fresh)).query(stateQuery);
+      const s = await suite.stack.client.workflow.getHandle(noteWorkflowId(fresh)).query(stateQuery);
       return s.remindersSent + (s.escalated ? 1 : 0) >= 4 ? s : undefined;
     }, 'deadlines counted on in the new run');
     expect(carried).toMatchObject({ status: 'IN_REVIEW', stage: 'TEAM_REVIEW', escalated: true });
-    await http.call('anna.devries', 'POST', `/notes/${fresh}/withdraw`, { reason: 'Test over.' });
+    await suite.http.call('anna.devries', 'POST', `/notes/${fresh}/withdraw`, { reason: 'Test over.' });
   });
 });

@@ -1,16 +1,10 @@
 import { SEED_PARTNERS } from '../dev/seed-data';
 import { noteWorkflowId } from '../workflows';
 import { eventually } from './support/poll';
-import { api, completeContent } from './support/notes';
-import { startStack, type Stack } from './support/stack';
+import { completeContent } from './support/notes';
+import { useStack } from './support/stack';
 
-let stack: Stack;
-let http: ReturnType<typeof api>;
-beforeAll(async () => {
-  stack = await startStack();
-  http = api(stack);
-});
-afterAll(() => stack?.close());
+const suite = useStack();
 
 /** Every string in a history, with each payload's bytes decoded: what an operator could read in the UI. */
 function readable(value: unknown): string {
@@ -23,16 +17,16 @@ function readable(value: unknown): string {
 describe('what operators see in Temporal', () => {
   it('finds notes by stage, partner and overall risk through a visibility query', async () => {
     const partnerId = SEED_PARTNERS[2]!.id;
-    const id = await http.createNote('anna.devries', completeContent({ overallRisk: 'high' }), partnerId);
-    await http.submit('anna.devries', id);
+    const id = await suite.http.createNote('anna.devries', completeContent({ overallRisk: 'high' }), partnerId);
+    await suite.http.submit('anna.devries', id);
     const query = `NoteStage = 'TEAM_REVIEW' AND PartnerId = '${partnerId}' AND OverallRisk = 'high' AND NoteStatus = 'IN_REVIEW'`;
     const found = await eventually(async () => {
       const ids: string[] = [];
-      for await (const execution of stack.client.workflow.list({ query })) ids.push(execution.workflowId);
+      for await (const execution of suite.stack.client.workflow.list({ query })) ids.push(execution.workflowId);
       return ids.includes(noteWorkflowId(id)) ? ids : undefined;
     }, 'the note in a visibility query');
     expect(found).toContain(noteWorkflowId(id));
-    const description = await stack.client.workflow.getHandle(noteWorkflowId(id)).describe();
+    const description = await suite.stack.client.workflow.getHandle(noteWorkflowId(id)).describe();
     expect(description.typedSearchAttributes.get({ name: 'StageDueTime', type: 'DATETIME' } as never)).toBeInstanceOf(Date);
   });
 
@@ -43,11 +37,11 @@ describe('what operators see in Temporal', () => {
       comment: 'Secret comment naming the liaison officer',
       reason: 'Secret reason for withdrawal',
     };
-    const id = await http.createNote('anna.devries', completeContent({ nationalSecurityInterest: secret.interest, weighing: secret.weighing }));
-    await http.submit('anna.devries', id);
-    await http.decide('carla.bakker', id, 'request_changes', 1, { comment: secret.comment });
-    await http.call('anna.devries', 'POST', `/notes/${id}/withdraw`, { reason: secret.reason });
-    const handle = stack.client.workflow.getHandle(noteWorkflowId(id));
+    const id = await suite.http.createNote('anna.devries', completeContent({ nationalSecurityInterest: secret.interest, weighing: secret.weighing }));
+    await suite.http.submit('anna.devries', id);
+    await suite.http.decide('carla.bakker', id, 'request_changes', 1, { comment: secret.comment });
+    await suite.http.call('anna.devries', 'POST', `/notes/${id}/withdraw`, { reason: secret.reason });
+    const handle = suite.stack.client.workflow.getHandle(noteWorkflowId(id));
     expect((await handle.result()).status).toBe('WITHDRAWN');
     const text = readable(await handle.fetchHistory());
     expect(text).toContain(id);

@@ -1,81 +1,49 @@
-import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../api/app';
-import { createTokenVerifier } from '../../api/auth';
-import { noteWorkflows } from '../../api/note-workflow';
-import { createSql, type Sql } from '../../db/client';
 import { devToken } from '../../dev/dev-token';
-import { seed } from '../../dev/seed';
+import { type InProcessStack, startInProcessStack } from '../../dev/in-process-stack';
 import { SEED_PEOPLE } from '../../dev/seed-data';
 import { DEFAULT_POLICY, type Policy } from '../../domain/pipeline';
-import { createWorker } from '../../worker/create-worker';
+import { api } from './notes';
 import { runEnv } from './run-env';
 
 export const TEST_JWT_SECRET = 'test-secret-of-at-least-thirty-two-characters';
 
-export interface Stack {
-  app: FastifyInstance;
-  sql: Sql;
-  client: Client;
-  taskQueue: string;
-  /** Stops the worker and starts a new one on the same task queue (durable timers must survive this). */
-  restartWorker(downtimeMs: number): Promise<void>;
+export interface Stack extends InProcessStack {
   /** A bearer header for a seeded person, by id. */
   auth(personId: string): Promise<{ authorization: string }>;
-  close(): Promise<void>;
 }
 
-/**
- * The product as it runs, for one test file: the real API (in-process), a real worker on its own
- * task queue, the run's Temporal dev server and its fresh database, seeded with the dev cast.
- */
+/** The product as it runs, for one test file, on the run's dev server, database and workflow bundle. */
 export async function startStack(options: { policy?: Policy } = {}): Promise<Stack> {
   const env = runEnv();
-  const sql = createSql(env.TEST_DATABASE_URL);
-  await seed(sql);
-  const taskQueue = `test-${randomUUID()}`;
-  const connection = await Connection.connect({ address: env.TEST_TEMPORAL_ADDRESS });
-  const client = new Client({ connection });
-  const app = await buildApp({
-    sql,
-    temporal: client,
-    notes: noteWorkflows(client, taskQueue),
-    verify: createTokenVerifier({ AUTH_JWT_SECRET: TEST_JWT_SECRET, AUTH_JWKS_URL: undefined }),
+  const stack = await startInProcessStack({
+    temporalAddress: env.TEST_TEMPORAL_ADDRESS,
+    databaseUrl: env.TEST_DATABASE_URL,
     policy: options.policy ?? DEFAULT_POLICY,
+    jwtSecret: TEST_JWT_SECRET,
+    workflowBundle: { codePath: env.TEST_WORKFLOW_BUNDLE },
   });
-  // Started last: a worker left running by a failed set-up would keep the test run from ending.
-  const nativeConnection = await NativeConnection.connect({ address: env.TEST_TEMPORAL_ADDRESS });
-  const newWorker = (): Promise<Worker> =>
-    createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { sql }, workflowBundle: { codePath: env.TEST_WORKFLOW_BUNDLE } });
-  let worker = await newWorker();
-  let running = worker.run();
-
   return {
-    app,
-    sql,
-    client,
-    taskQueue,
-    async restartWorker(downtimeMs) {
-      worker.shutdown();
-      await running;
-      await new Promise((resolve) => setTimeout(resolve, downtimeMs));
-      worker = await newWorker();
-      running = worker.run();
-    },
+    ...stack,
     async auth(personId) {
       const person = SEED_PEOPLE.find((p) => p.id === personId);
       if (!person) throw new Error(`no seeded person ${personId}`);
       return { authorization: `Bearer ${await devToken(TEST_JWT_SECRET, person)}` };
     },
-    async close() {
-      await app.close();
-      worker.shutdown();
-      await running;
-      await connection.close();
-      await nativeConnection.close();
-      await sql.end();
-    },
   };
+}
+
+export interface Suite {
+  stack: Stack;
+  http: ReturnType<typeof api>;
+}
+
+/** One stack for the calling test file: started before its first test, closed after its last. */
+export function useStack(options: { policy?: Policy } = {}): Suite {
+  const suite = {} as Suite;
+  beforeAll(async () => {
+    suite.stack = await startStack(options);
+    suite.http = api(suite.stack);
+  });
+  afterAll(() => suite.stack?.close());
+  return suite;
 }

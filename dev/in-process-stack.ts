@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../api/app';
+import { createTokenVerifier } from '../api/auth';
+import { noteWorkflows } from '../api/note-workflow';
+import { createSql, type Sql } from '../db/client';
+import type { Policy } from '../domain/pipeline';
+import { createWorker } from '../worker/create-worker';
+import { seed } from './seed';
+
+export interface InProcessStackOptions {
+  temporalAddress: string;
+  databaseUrl: string;
+  policy: Policy;
+  jwtSecret: string;
+  /** A prebuilt bundle; otherwise the worker bundles the workflows itself. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export interface InProcessStack {
+  app: FastifyInstance;
+  sql: Sql;
+  client: Client;
+  taskQueue: string;
+  /** Stops the worker and starts a new one on the same task queue (durable timers must survive this). */
+  restartWorker(downtimeMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The product in one process, for tests and the benchmark: the real API (driven by `inject`), a real
+ * worker on a task queue of its own, real Temporal and PostgreSQL, seeded with the dev cast.
+ */
+export async function startInProcessStack(options: InProcessStackOptions): Promise<InProcessStack> {
+  const sql = createSql(options.databaseUrl);
+  await seed(sql);
+  const taskQueue = `in-process-${randomUUID()}`;
+  const connection = await Connection.connect({ address: options.temporalAddress });
+  const client = new Client({ connection });
+  const app = await buildApp({
+    sql,
+    temporal: client,
+    notes: noteWorkflows(client, taskQueue),
+    verify: createTokenVerifier({ AUTH_JWT_SECRET: options.jwtSecret, AUTH_JWKS_URL: undefined }),
+    policy: options.policy,
+  });
+  // Started last: a worker left running by a failed set-up would keep the process from ending.
+  const nativeConnection = await NativeConnection.connect({ address: options.temporalAddress });
+  const newWorker = (): Promise<Worker> =>
+    createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { sql }, workflowBundle: options.workflowBundle });
+  let worker = await newWorker();
+  let running = worker.run();
+
+  return {
+    app,
+    sql,
+    client,
+    taskQueue,
+    async restartWorker(downtimeMs) {
+      worker.shutdown();
+      await running;
+      await new Promise((resolve) => setTimeout(resolve, downtimeMs));
+      worker = await newWorker();
+      running = worker.run();
+    },
+    async close() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+      await sql.end();
+    },
+  };
+}
