@@ -1,9 +1,12 @@
 import type { Sql } from '../db/client';
+import { createNotificationActivities, type MailConfig, type ReviewLinkConfig } from './notifications';
 import { createReadModelActivities } from './read-model';
 import { createReassessmentActivities } from './reassessment';
 
 export interface ActivityDeps {
   sql: Sql;
+  mail: MailConfig;
+  links: ReviewLinkConfig;
 }
 
 /** Every activity the worker registers, built from the clients it is handed (real ones in tests too). */
@@ -11,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createReadModelActivities(deps),
     ...createReassessmentActivities(deps),
+    ...createNotificationActivities(deps),
   };
 }
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { NoteState, Outcome, STAGE_ROLE, Stage } from '../domain/pipeline';
-import type { Role } from '../domain/roles';
+import { NoteState, Outcome, Stage } from '../domain/pipeline';
+import { audienceFor, queueMail, type ReviewLinkConfig } from './notifications';
 import { appendAudit } from '../db/audit';
-import type { Sql, Tx } from '../db/client';
+import type { Sql } from '../db/client';
 import { insertDecision, projectState } from '../db/notes';
 
 export const TRANSITION_ACTIONS = [
@@ -31,28 +31,20 @@ export const Transition = z.object({
 });
 export type Transition = z.infer<typeof Transition>;
 
-/** Who a reminder or escalation is for: the stage's reviewers who still owe a decision, or the escalation role. */
-async function recipients(tx: Tx, state: NoteState, action: Transition['action']): Promise<string[]> {
-  if (action !== 'note.reminder_sent' && action !== 'note.escalated') return [];
-  const role: Role = action === 'note.escalated' ? state.policy.escalationRole : STAGE_ROLE[state.stage!];
-  const decided = state.decisions.filter((d) => d.stage === state.stage && d.revision === state.current.revision).map((d) => d.actorId);
-  const excluded = [state.current.authorId, ...decided];
-  const rows = await tx<{ id: string }[]>`
-    select id from people where active and ${role} = any(roles) and id not in ${tx(excluded)} order by id`;
-  return rows.map((row) => row.id);
-}
-
-export function createReadModelActivities({ sql }: { sql: Sql }) {
+export function createReadModelActivities({ sql, links }: { sql: Sql; links: ReviewLinkConfig }) {
   return {
     /**
-     * Idempotent: the audit entry is keyed by the state's version, the decision by its id, and the
-     * projection skips versions it has seen, so a retried or replayed call writes nothing twice.
+     * Idempotent: the audit entry is keyed by the state's version, the decision by its id, the mail
+     * by version and recipient, and the projection skips versions it has seen, so a retried or
+     * replayed call writes nothing twice.
      */
     async recordTransition(input: Transition): Promise<void> {
-      const { state, at, actorId, action, ref, decision } = Transition.parse(input);
+      const transition = Transition.parse(input);
+      const { state, at, actorId, action, ref, decision } = transition;
       const when = new Date(at);
       await sql.begin(async (tx) => {
         await projectState(tx, state);
+        const audience = await audienceFor(tx, transition);
         if (decision) {
           await insertDecision(tx, { ...decision, id: decision.decisionId, noteId: state.noteId, actorId: actorId!, contentSha256: state.current.contentSha256, decidedAt: when });
         }
@@ -70,9 +62,10 @@ export function createReadModelActivities({ sql }: { sql: Sql }) {
             ...(ref ? { ref } : {}),
             ...(action === 'note.reassessment_started' ? { reassessment: state.reassessment } : {}),
             ...(decision ? { decisionId: decision.decisionId, outcome: decision.outcome, decidedStage: decision.stage } : {}),
-            ...(action === 'note.reminder_sent' || action === 'note.escalated' ? { recipients: await recipients(tx, state, action) } : {}),
+            ...(audience.length ? { recipients: audience.map((a) => a.personId) } : {}),
           },
         });
+        await queueMail(tx, transition, audience, links);
       });
     },
   };

@@ -1,11 +1,11 @@
-import { loadConfig, usesDevSecret } from '../config/env';
+import { devSecretsInUse, loadConfig } from '../config/env';
 import { createSql } from '../db/client';
 import { startApi } from './server';
 
 /** `npm run api`: configuration in, clients out, listen until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (usesDevSecret(config)) console.warn('WARNING: AUTH_JWT_SECRET is the built-in development secret; set it (or AUTH_JWKS_URL) outside development');
+  for (const name of devSecretsInUse(config)) console.warn(`WARNING: ${name} is the built-in development secret; set it outside development`);
   const sql = createSql(config.DATABASE_URL);
   const api = await startApi(config, sql);
   const stop = async () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 /** A dev secret so that a fresh clone starts; start-up warns loudly whenever it is in use. */
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-weighing-notes-0000';
+export const DEV_REVIEW_LINK_SECRET = 'dev-only-review-link-secret-change-me-0000';
 
 const url = (protocols: string[]) =>
   z.string().refine((value) => {
@@ -42,6 +43,9 @@ export const EnvSchema = z
     PORT: port.default(3000),
     AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     AUTH_JWKS_URL: url(['http:', 'https:']).optional(),
+    /** Signs the personal review links in emails; its own key, so a leaked link key cannot mint API tokens. */
+    REVIEW_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_REVIEW_LINK_SECRET),
+    REVIEW_LINK_TTL: duration.prefault('30d'),
     // The pipeline's design choices (DOMAIN.md), days in production and seconds in tests.
     DUE_TEAM_REVIEW: duration.prefault('5d'),
     DUE_LEGAL_REVIEW: duration.prefault('10d'),
@@ -76,6 +80,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parsed.data;
 }
 
-export function usesDevSecret(config: Config): boolean {
-  return config.AUTH_JWT_SECRET === DEV_JWT_SECRET;
+/** The secrets left at their built-in development values, to be warned about loudly. */
+export function devSecretsInUse(config: Config): string[] {
+  return [
+    ...(config.AUTH_JWT_SECRET === DEV_JWT_SECRET ? ['AUTH_JWT_SECRET'] : []),
+    ...(config.REVIEW_LINK_SECRET === DEV_REVIEW_LINK_SECRET ? ['REVIEW_LINK_SECRET'] : []),
+  ];
 }

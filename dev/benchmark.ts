@@ -1,6 +1,7 @@
 import { DEFAULT_POLICY } from '../domain/pipeline';
 import { devToken } from './dev-token';
 import { startInProcessStack } from './in-process-stack';
+import { startMailSink } from './mail-sink';
 import { SEED_PARTNERS, SEED_PEOPLE } from './seed-data';
 import { createThrowawayDatabase, dropDatabase, startThrowawayTemporal } from './throwaway-services';
 
@@ -16,7 +17,16 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 async function main(): Promise<void> {
   const env = await startThrowawayTemporal();
   const databaseUrl = await createThrowawayDatabase('weighing_notes_bench');
-  const stack = await startInProcessStack({ temporalAddress: env.address, databaseUrl, policy: DEFAULT_POLICY, jwtSecret: SECRET });
+  const mail = await startMailSink({ smtpPort: 0 });
+  const stack = await startInProcessStack({
+    temporalAddress: env.address,
+    databaseUrl,
+    policy: DEFAULT_POLICY,
+    jwtSecret: SECRET,
+    smtpUrl: `smtp://127.0.0.1:${mail.smtpPort}`,
+    reviewLinkSecret: SECRET,
+    publicBaseUrl: 'http://127.0.0.1:3000',
+  });
   const { app } = stack;
   const token = async (id: string) => ({ authorization: `Bearer ${await devToken(SECRET, SEED_PEOPLE.find((p) => p.id === id)!)}` });
   const [drafter, lead] = [await token('anna.devries'), await token('carla.bakker')];
@@ -50,6 +60,7 @@ async function main(): Promise<void> {
   console.log(`memory: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB (API, worker and its workflow cache in one process)`);
 
   await stack.close();
+  await mail.close();
   await env.teardown();
   await dropDatabase(databaseUrl);
 }

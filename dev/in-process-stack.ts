@@ -7,6 +7,7 @@ import { createTokenVerifier } from '../api/auth';
 import { noteWorkflows } from '../api/note-workflow';
 import { createSql, type Sql } from '../db/client';
 import type { Policy } from '../domain/pipeline';
+import { createMailer } from '../clients/mailer';
 import { createWorker } from '../worker/create-worker';
 import { seed } from './seed';
 
@@ -15,6 +16,10 @@ export interface InProcessStackOptions {
   databaseUrl: string;
   policy: Policy;
   jwtSecret: string;
+  smtpUrl: string;
+  reviewLinkSecret: string;
+  /** Base of review links in mail; the API is driven in-process, so any URL whose path the test reads. */
+  publicBaseUrl: string;
   /** A prebuilt bundle; otherwise the worker bundles the workflows itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -48,8 +53,13 @@ export async function startInProcessStack(options: InProcessStackOptions): Promi
   });
   // Started last: a worker left running by a failed set-up would keep the process from ending.
   const nativeConnection = await NativeConnection.connect({ address: options.temporalAddress });
+  const deps = {
+    sql,
+    mail: createMailer(options.smtpUrl, 'Weighing notes <no-reply@weighing-notes.invalid>'),
+    links: { secret: options.reviewLinkSecret, baseUrl: options.publicBaseUrl, ttlMs: 30 * 24 * 3600 * 1000 },
+  };
   const newWorker = (): Promise<Worker> =>
-    createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { sql }, workflowBundle: options.workflowBundle });
+    createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps, workflowBundle: options.workflowBundle });
   let worker = await newWorker();
   let running = worker.run();
 

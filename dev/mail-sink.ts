@@ -34,6 +34,8 @@ export interface MailSinkOptions {
   smtpPort?: number;
   /** Omitted: no web page. 0 picks a free port. */
   httpPort?: number;
+  /** Recipients refused with 550, as a server refuses a mailbox that does not exist. */
+  refuses?: (address: string) => boolean;
 }
 
 /** Enough to inspect a long test run while keeping a forgotten `npm start` from growing without bound. */
@@ -80,6 +82,10 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
     disabledCommands: ['STARTTLS'],
     logger: false,
     closeTimeout: SMTP_CLOSE_TIMEOUT_MS,
+    onRcptTo(address, _session, callback) {
+      if (!options.refuses?.(address.address)) return callback();
+      callback(Object.assign(new Error(`mailbox ${address.address} does not exist`), { responseCode: 550 }));
+    },
     onData(stream, session, callback) {
       simpleParser(stream).then(
         (parsed) => {

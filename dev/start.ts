@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { type Config, ConfigError, loadConfig, usesDevSecret } from '../config/env';
+import { type Config, ConfigError, devSecretsInUse, loadConfig } from '../config/env';
 import { startApi } from '../api/server';
 import { createSql, type Sql } from '../db/client';
 import { ensureDatabase, migrate } from '../db/migrate';
@@ -119,7 +119,7 @@ Weighing notes is running. Ctrl-C stops what this command started.
   Mail sink       ${mailUi ?? `(the SMTP server at ${config.SMTP_URL})`}
 `);
   if (config.AUTH_JWT_SECRET) {
-    if (usesDevSecret(config)) console.log('WARNING: AUTH_JWT_SECRET is the built-in development secret.\n');
+    for (const name of devSecretsInUse(config)) console.log(`WARNING: ${name} is the built-in development secret.`);
     console.log('Dev tokens (Authorization: Bearer <token>), valid 30 days:');
     await printTokens(config.AUTH_JWT_SECRET);
   }

@@ -1,4 +1,4 @@
-import { ConfigError, DEV_JWT_SECRET, loadConfig, usesDevSecret } from '../config/env';
+import { ConfigError, DEV_JWT_SECRET, devSecretsInUse, loadConfig } from '../config/env';
 
 const SECRET = 'x'.repeat(32);
 
@@ -27,7 +27,7 @@ describe('loadConfig', () => {
     });
     expect(config.MAIL_FROM).toMatch(/@/);
     expect(config.AUTH_JWKS_URL).toBeUndefined();
-    expect(usesDevSecret(config)).toBe(true);
+    expect(devSecretsInUse(config)).toEqual(['AUTH_JWT_SECRET', 'REVIEW_LINK_SECRET']);
   });
 
   it('treats blank strings as unset', () => {
@@ -47,14 +47,14 @@ describe('loadConfig', () => {
     });
     expect(config).toMatchObject({ DATABASE_URL: 'postgresql://u:p@db:5433/notes', TEMPORAL_ADDRESS: 'temporal.internal:7234', PORT: 8080 });
     expect(config.AUTH_JWT_SECRET).toBe(SECRET);
-    expect(usesDevSecret(config)).toBe(false);
+    expect(devSecretsInUse(config)).toEqual(['REVIEW_LINK_SECRET']);
   });
 
   it('uses no secret at all when only AUTH_JWKS_URL is set', () => {
     const config = loadConfig({ AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json', AUTH_JWT_SECRET: '' });
     expect(config.AUTH_JWT_SECRET).toBeUndefined();
     expect(config.AUTH_JWKS_URL).toBe('https://idp.example/.well-known/jwks.json');
-    expect(usesDevSecret(config)).toBe(false);
+    expect(devSecretsInUse(config)).not.toContain('AUTH_JWT_SECRET');
   });
 
   it.each([

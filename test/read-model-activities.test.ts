@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '../activities';
+import { createMailer } from '../clients/mailer';
 import { createSql, type Sql } from '../db/client';
 import { contentSha256, insertNote } from '../db/notes';
 import { seed } from '../dev/seed';
@@ -25,10 +26,12 @@ async function draftNote(): Promise<NoteState> {
 }
 
 const at = () => new Date().toISOString();
+// recordTransition only queues mail; nothing here sends it, so the transport points nowhere.
+const deps = () => ({ sql, mail: createMailer('smtp://127.0.0.1:1', 'test@weighing-notes.invalid'), links: { secret: 's'.repeat(32), baseUrl: 'http://x.test', ttlMs: 60_000 } });
 
 describe('recordTransition', () => {
   it('writes a decision, its projection and its audit entry once, however often it is retried', async () => {
-    const { recordTransition } = createActivities({ sql });
+    const { recordTransition } = createActivities(deps());
     const draft = await draftNote();
     const decisionId = randomUUID();
     const input = {
@@ -46,7 +49,7 @@ describe('recordTransition', () => {
   });
 
   it('ignores a projection older than the one the read model holds', async () => {
-    const { recordTransition } = createActivities({ sql });
+    const { recordTransition } = createActivities(deps());
     const draft = await draftNote();
     await recordTransition({ state: { ...draft, status: 'ACTIVE', version: 2 }, at: at(), actorId: 'carla.bakker', action: 'note.decided' });
     await recordTransition({ state: { ...draft, status: 'IN_REVIEW', stage: 'TEAM_REVIEW', version: 1 }, at: at(), actorId: 'bram.jansen', action: 'note.submitted' });
@@ -54,7 +57,7 @@ describe('recordTransition', () => {
   });
 
   it('names a reminder’s recipients: the stage’s reviewers who still owe a decision, never the author', async () => {
-    const { recordTransition } = createActivities({ sql });
+    const { recordTransition } = createActivities(deps());
     const draft = await draftNote();
     const state: NoteState = { ...draft, status: 'IN_REVIEW', stage: 'LEGAL_REVIEW', version: 3, decisions: [{ decisionId: randomUUID(), actorId: 'daan.visser', stage: 'LEGAL_REVIEW', revision: 1, outcome: 'approve', contentSha256: draft.current.contentSha256, at: at() }] };
     await recordTransition({ state, at: at(), actorId: null, action: 'note.reminder_sent' });
@@ -63,7 +66,7 @@ describe('recordTransition', () => {
   });
 
   it('refuses malformed input before writing anything', async () => {
-    const { recordTransition } = createActivities({ sql });
+    const { recordTransition } = createActivities(deps());
     const draft = await draftNote();
     const bad = { state: { ...draft, current: { ...draft.current, contentSha256: 'nope' } }, at: 'yesterday', actorId: '', action: 'note.submitted' as const };
     await expect(recordTransition(bad)).rejects.toThrow();

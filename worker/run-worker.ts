@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config/env';
 import type { Sql } from '../db/client';
+import { createMailer } from '../clients/mailer';
 import { createWorker } from './create-worker';
 
 export interface RunningWorker {
@@ -11,7 +12,12 @@ export interface RunningWorker {
 
 export async function runWorker(config: Config, sql: Sql): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps: { sql } });
+  const deps = {
+    sql,
+    mail: createMailer(config.SMTP_URL, config.MAIL_FROM),
+    links: { secret: config.REVIEW_LINK_SECRET, baseUrl: config.PUBLIC_BASE_URL, ttlMs: config.REVIEW_LINK_TTL },
+  };
+  const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
   const done = worker.run().finally(() => connection.close());
   return {
     done,

@@ -1,4 +1,5 @@
 import {
+  type ActivityOptions,
   ApplicationFailure,
   ParentClosePolicy,
   allHandlersFinished,
@@ -9,6 +10,8 @@ import {
   defineUpdate,
   getExternalWorkflowHandle,
   log,
+  patched,
+  proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -65,6 +68,14 @@ const { recordTransition, createReassessmentNote } = proxyLocalActivities<Activi
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
 });
+
+// Regular, not local: sending may wait long on an SMTP server that is down, retrying with backoff
+// until it returns, and must not hold up the workflow task meanwhile.
+const DELIVERY: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+};
+const { deliverNotifications } = proxyActivities<Activities>(DELIVERY);
 
 const TIMER_ACTION: Record<DueTimer['kind'], Transition['action'] | undefined> = {
   remind: 'note.reminder_sent',
@@ -152,8 +163,19 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
     return noteId;
   }
 
+  // Mail is queued with each transition (an outbox); it goes out here, after the Update has answered.
+  // Each run starts by sending whatever an earlier run queued last.
+  let mailedUpTo = -1;
+  async function sendQueuedMail(): Promise<void> {
+    if (pipeline.state.version === mailedUpTo || !patched('email-notifications')) return;
+    mailedUpTo = pipeline.state.version;
+    await deliverNotifications.executeWithOptions({ ...DELIVERY, summary: `send mail queued up to v${mailedUpTo}` }, [{ noteId: pipeline.state.noteId }]);
+  }
+
   while (!pipeline.finished) {
+    // Read before sending: a message that arrives while mail goes out must still wake the wait below.
     const { version } = pipeline.state;
+    await sendQueuedMail();
     const timer = nextTimer(pipeline.state);
     const wait = timer ? timer.at.getTime() - Date.now() : undefined;
     const changed = () => pipeline.state.version !== version;
@@ -168,6 +190,7 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
     }
   }
   await condition(allHandlersFinished);
+  await sendQueuedMail();
   // A re-assessment that ends without adoption hands the old note back its review date.
   if (pipeline.state.supersedes && pipeline.state.status !== 'SUPERSEDED') await tell(pipeline.state.supersedes, reassessmentEndedSignal, pipeline.state.noteId);
   return pipeline.state;

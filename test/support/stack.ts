@@ -1,5 +1,6 @@
 import { devToken } from '../../dev/dev-token';
 import { type InProcessStack, startInProcessStack } from '../../dev/in-process-stack';
+import { type MailSink, startMailSink } from '../../dev/mail-sink';
 import { SEED_PEOPLE } from '../../dev/seed-data';
 import { DEFAULT_POLICY, type Policy } from '../../domain/pipeline';
 import { api } from './notes';
@@ -7,7 +8,13 @@ import { runEnv } from './run-env';
 
 export const TEST_JWT_SECRET = 'test-secret-of-at-least-thirty-two-characters';
 
+export const TEST_REVIEW_LINK_SECRET = 'test-review-link-secret-of-32-characters';
+/** Review links in test mail point here; tests take the path and drive the in-process API with it. */
+export const TEST_PUBLIC_BASE_URL = 'http://weighing-notes.test';
+
 export interface Stack extends InProcessStack {
+  /** The suite's own SMTP server: every mail the product sends lands here. */
+  mail: MailSink;
   /** A bearer header for a seeded person, by id. */
   auth(personId: string): Promise<{ authorization: string }>;
 }
@@ -15,7 +22,11 @@ export interface Stack extends InProcessStack {
 /** The product as it runs, for one test file, on the run's dev server, database and workflow bundle. */
 export async function startStack(options: { policy?: Policy } = {}): Promise<Stack> {
   const env = runEnv();
+  const mail = await startMailSink({ smtpPort: 0 });
   const stack = await startInProcessStack({
+    smtpUrl: `smtp://127.0.0.1:${mail.smtpPort}`,
+    reviewLinkSecret: TEST_REVIEW_LINK_SECRET,
+    publicBaseUrl: TEST_PUBLIC_BASE_URL,
     temporalAddress: env.TEST_TEMPORAL_ADDRESS,
     databaseUrl: env.TEST_DATABASE_URL,
     policy: options.policy ?? DEFAULT_POLICY,
@@ -24,6 +35,11 @@ export async function startStack(options: { policy?: Policy } = {}): Promise<Sta
   });
   return {
     ...stack,
+    mail,
+    async close() {
+      await stack.close();
+      await mail.close();
+    },
     async auth(personId) {
       const person = SEED_PEOPLE.find((p) => p.id === personId);
       if (!person) throw new Error(`no seeded person ${personId}`);

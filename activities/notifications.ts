@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { Transporter } from 'nodemailer';
+import { z } from 'zod';
+import { appendAudit } from '../db/audit';
+import type { InTransaction, Sql } from '../db/client';
+import { type NoteState, STAGE_ROLE } from '../domain/pipeline';
+import { signReviewLink } from '../domain/review-link';
+import type { Role } from '../domain/roles';
+import { type MailKind, noteRef, renderMail } from './notification-templates';
+import type { Transition } from './read-model';
+
+export interface ReviewLinkConfig {
+  secret: string;
+  /** Base of the links in emails (PUBLIC_BASE_URL). */
+  baseUrl: string;
+  ttlMs: number;
+}
+
+export interface MailConfig {
+  transport: Pick<Transporter, 'sendMail'>;
+  from: string;
+}
+
+interface Addressee {
+  personId: string;
+  kind: MailKind;
+  /** Asked to decide: gets a personal review link. */
+  decides: boolean;
+}
+
+/** Holders of a role who may still act on the open stage: not the revision's author, not those who decided. */
+async function owing(tx: InTransaction, state: NoteState, role: Role): Promise<string[]> {
+  const decided = state.decisions.filter((d) => d.stage === state.stage && d.revision === state.current.revision).map((d) => d.actorId);
+  const rows = await tx<{ id: string }[]>`
+    select id from people where active and ${role} = any(roles) and id not in ${tx([state.current.authorId, ...decided])} order by id`;
+  return rows.map((row) => row.id);
+}
+
+/** Who gets what for one transition (API.md, Email). */
+export async function audienceFor(tx: InTransaction, { state, action, decision }: Transition): Promise<Addressee[]> {
+  const to = (ids: string[], kind: MailKind, decides = false) => ids.map((personId) => ({ personId, kind, decides }));
+  const stageOpened = action === 'note.submitted' || (decision?.outcome === 'approve' && state.status === 'IN_REVIEW' && state.stage !== decision.stage);
+  if (stageOpened) return to(await owing(tx, state, STAGE_ROLE[state.stage!]), 'review_requested', true);
+  if (action === 'note.reminder_sent') return to(await owing(tx, state, STAGE_ROLE[state.stage!]), 'reminder', true);
+  if (action === 'note.escalated') return to(await owing(tx, state, state.policy.escalationRole), 'escalation');
+  if (action === 'note.review_reminder_sent') return to([state.drafterId], 'review_due_soon');
+  if (decision?.outcome === 'reject') return to([state.drafterId], 'rejected');
+  if (decision?.outcome === 'request_changes') return to([state.drafterId], 'changes_requested');
+  if (decision?.outcome === 'approve' && state.status === 'ACTIVE') return to([state.drafterId], 'adopted');
+  return [];
+}
+
+/**
+ * Queues the transition's mail in its own transaction (an outbox): keyed by note, version, kind and
+ * recipient, so a retried activity queues nothing twice. Sending is the workflow's next step.
+ */
+export async function queueMail(tx: InTransaction, transition: Transition, audience: Addressee[], links: ReviewLinkConfig): Promise<void> {
+  const { state } = transition;
+  const now = new Date(transition.at);
+  for (const { personId, kind, decides } of audience) {
+    const [person] = await tx<{ email: string }[]>`select email from people where id = ${personId}`;
+    if (!person) continue;
+    const link = decides
+      ? `${links.baseUrl}/review/${await signReviewLink(links.secret, { sub: personId, note: state.noteId, rev: state.current.revision, stage: state.stage!, jti: randomUUID() }, new Date(now.getTime() + links.ttlMs))}`
+      : null;
+    const dueAt = kind === 'adopted' || kind === 'review_due_soon' ? state.reviewDueAt : state.stageDueAt;
+    const mail = renderMail(kind, { ref: noteRef(state.noteId), stage: state.stage, dueAt, link, baseUrl: links.baseUrl });
+    await tx`
+      insert into outbox (id, key, note_id, recipient_id, address, kind, subject, body_text, body_html)
+      values (${randomUUID()}, ${`${state.noteId}/v${state.version}/${kind}/${personId}`}, ${state.noteId}, ${personId}, ${person.email},
+              ${kind}, ${mail.subject}, ${mail.text}, ${mail.html})
+      on conflict (key) do nothing`;
+  }
+}
+
+/** A 5xx answer means this message can never go (no such mailbox); anything else may pass, so retry. */
+const isPermanent = (error: unknown) => Number((error as { responseCode?: number }).responseCode) >= 500;
+
+export const DeliveryInput = z.object({ noteId: z.uuid() });
+
+export function createNotificationActivities({ sql, mail }: { sql: Sql; mail: MailConfig }) {
+  return {
+    /**
+     * Sends the note's queued mail. Each message is locked, sent and marked in one transaction, so
+     * a retry after a crash resends nothing already marked; SMTP down fails the activity, which
+     * Temporal retries with backoff; a refused address fails that message alone, visibly.
+     */
+    async deliverNotifications(input: z.infer<typeof DeliveryInput>): Promise<{ sent: number; failed: number }> {
+      const { noteId } = DeliveryInput.parse(input);
+      const pending = await sql<{ id: string }[]>`select id from outbox where note_id = ${noteId} and status = 'pending' order by created_at, id`;
+      const tally = { sent: 0, failed: 0 };
+      for (const { id } of pending) {
+        await sql.begin(async (tx) => {
+          const [row] = await tx<{ recipientId: string; address: string; kind: string; subject: string; bodyText: string; bodyHtml: string }[]>`
+            select recipient_id, address, kind, subject, body_text, body_html from outbox where id = ${id} and status = 'pending' for update skip locked`;
+          if (!row) return;
+          try {
+            await mail.transport.sendMail({ from: mail.from, to: row.address, subject: row.subject, text: row.bodyText, html: row.bodyHtml, messageId: `<${id}@weighing-notes>` });
+          } catch (error) {
+            if (!isPermanent(error)) throw error;
+            await tx`update outbox set status = 'failed', attempts = attempts + 1, last_error = ${(error as Error).message} where id = ${id}`;
+            await appendAudit(tx, { eventKey: `mail/${id}/failed`, at: new Date(), actorId: null, action: 'note.mail_failed', noteId, details: { recipients: [row.recipientId], kind: row.kind } });
+            tally.failed += 1;
+            return;
+          }
+          await tx`update outbox set status = 'sent', attempts = attempts + 1, sent_at = now() where id = ${id}`;
+          tally.sent += 1;
+        });
+      }
+      return tally;
+    },
+  };
+}
