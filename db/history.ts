@@ -1,7 +1,7 @@
 import type { Sql } from './client';
 
 /** Actions that make up a note's story (content reads are audited but are no part of it). */
-const STORY = ['note.created', 'note.submitted', 'note.revised', 'note.decided', 'note.withdrawn', 'note.reminder_sent', 'note.escalated', 'note.review_reminder_sent', 'note.reassessment_started', 'note.reassessment_ended', 'note.superseded'];
+const STORY = ['note.created', 'note.submitted', 'note.revised', 'note.decided', 'note.withdrawn', 'note.reminder_sent', 'note.escalated', 'note.review_reminder_sent', 'note.reassessment_started', 'note.reassessment_ended', 'note.superseded', 'note.mail_failed'];
 
 export interface HistoryRow {
   seq: number;

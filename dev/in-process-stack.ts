@@ -22,6 +22,7 @@ export interface InProcessStackOptions {
   publicBaseUrl: string;
   /** A prebuilt bundle; otherwise the worker bundles the workflows itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  interceptors?: WorkerOptions['interceptors'];
 }
 
 export interface InProcessStack {
@@ -59,7 +60,7 @@ export async function startInProcessStack(options: InProcessStackOptions): Promi
     links: { secret: options.reviewLinkSecret, baseUrl: options.publicBaseUrl, ttlMs: 30 * 24 * 3600 * 1000 },
   };
   const newWorker = (): Promise<Worker> =>
-    createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps, workflowBundle: options.workflowBundle });
+    createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps, workflowBundle: options.workflowBundle, interceptors: options.interceptors });
   let worker = await newWorker();
   let running = worker.run();
 

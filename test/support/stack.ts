@@ -2,6 +2,7 @@ import { devToken } from '../../dev/dev-token';
 import { type InProcessStack, startInProcessStack } from '../../dev/in-process-stack';
 import { type MailSink, startMailSink } from '../../dev/mail-sink';
 import { SEED_PEOPLE } from '../../dev/seed-data';
+import type { WorkerOptions } from '@temporalio/worker';
 import { DEFAULT_POLICY, type Policy } from '../../domain/pipeline';
 import { api } from './notes';
 import { runEnv } from './run-env';
@@ -20,9 +21,16 @@ export interface Stack extends InProcessStack {
 }
 
 /** The product as it runs, for one test file, on the run's dev server, database and workflow bundle. */
-export async function startStack(options: { policy?: Policy } = {}): Promise<Stack> {
+export interface StackOptions {
+  policy?: Policy;
+  /** Addresses the suite's SMTP server refuses with 550. */
+  mailRefuses?: (address: string) => boolean;
+  interceptors?: WorkerOptions['interceptors'];
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const env = runEnv();
-  const mail = await startMailSink({ smtpPort: 0 });
+  const mail = await startMailSink({ smtpPort: 0, refuses: options.mailRefuses });
   const stack = await startInProcessStack({
     smtpUrl: `smtp://127.0.0.1:${mail.smtpPort}`,
     reviewLinkSecret: TEST_REVIEW_LINK_SECRET,
@@ -32,6 +40,7 @@ export async function startStack(options: { policy?: Policy } = {}): Promise<Sta
     policy: options.policy ?? DEFAULT_POLICY,
     jwtSecret: TEST_JWT_SECRET,
     workflowBundle: { codePath: env.TEST_WORKFLOW_BUNDLE },
+    interceptors: options.interceptors,
   });
   return {
     ...stack,
@@ -54,7 +63,7 @@ export interface Suite {
 }
 
 /** One stack for the calling test file: started before its first test, closed after its last. */
-export function useStack(options: { policy?: Policy } = {}): Suite {
+export function useStack(options: StackOptions = {}): Suite {
   const suite = {} as Suite;
   beforeAll(async () => {
     suite.stack = await startStack(options);

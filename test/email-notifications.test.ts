@@ -1,0 +1,135 @@
+import type { WorkerOptions } from '@temporalio/worker';
+import { SEED_PARTNERS, SEED_PEOPLE } from '../dev/seed-data';
+import { type CapturedMail, startMailSink } from '../dev/mail-sink';
+import { eventually } from './support/poll';
+import { completeContent } from './support/notes';
+import { useStack } from './support/stack';
+
+const REFUSED = 'bounce.invalid';
+
+/**
+ * The first attempt of each delivery fails right after its mail went out, as a worker killed
+ * between sending and completing would leave it; Temporal then runs the activity again.
+ */
+let crashAfterSending = false;
+const crashOnce: NonNullable<WorkerOptions['interceptors']>['activity'] = [
+  (ctx) => ({
+    inbound: {
+      async execute(input, next) {
+        const result = await next(input);
+        if (crashAfterSending && ctx.info.activityType === 'deliverNotifications' && ctx.info.attempt === 1) throw new Error('worker lost after sending');
+        return result;
+      },
+    },
+  }),
+];
+
+const suite = useStack({ mailRefuses: (address) => address.endsWith(`@${REFUSED}`), interceptors: { activity: crashOnce } });
+const partner = SEED_PARTNERS[0]!;
+const email = (id: string) => SEED_PEOPLE.find((p) => p.id === id)!.email;
+
+/** Mail about one note (by its opaque reference), addressed to each person, in the order sent. */
+function mailFor(noteId: string, mails: CapturedMail[] = suite.stack.mail.messages()): CapturedMail[] {
+  return mails.filter((m) => m.subject.includes(`WN-${noteId.slice(0, 8).toUpperCase()}`));
+}
+const recipients = (mails: CapturedMail[]) => mails.flatMap((m) => m.to).sort();
+
+async function settle<T>(what: string, check: () => T | undefined) {
+  return eventually(async () => check(), what);
+}
+
+describe('who gets what', () => {
+  it('mails each stage’s reviewers when it opens, the drafter on adoption, and nobody twice', async () => {
+    const id = await suite.http.createNote('anna.devries', completeContent({ overallRisk: 'high' }));
+    await suite.http.submit('anna.devries', id);
+    await settle('team lead mailed', () => (mailFor(id).length === 1 ? true : undefined));
+    expect(recipients(mailFor(id))).toEqual([email('carla.bakker')]);
+
+    await suite.http.decide('carla.bakker', id, 'approve');
+    await settle('legal mailed', () => (mailFor(id).length === 4 ? true : undefined));
+    expect(recipients(mailFor(id).slice(1))).toEqual(['daan.visser', 'eva.smit', 'frank.meijer'].map(email));
+
+    for (const reviewer of ['daan.visser', 'eva.smit', 'gert.mulder', 'hanna.deboer']) await suite.http.decide(reviewer, id, 'approve');
+    const all = await eventually(async () => (mailFor(id).some((m) => m.subject.startsWith('Adopted')) ? mailFor(id) : undefined), 'adoption mailed');
+    const sent = (mails: CapturedMail[]) => mails.map((m) => `${m.subject.split(':')[0]} → ${m.to.join(',')}`).sort();
+    expect(sent(all)).toEqual(
+      [
+        ...['carla.bakker', 'daan.visser', 'eva.smit', 'frank.meijer', 'gert.mulder', 'hanna.deboer'].map((p) => `Review requested → ${email(p)}`),
+        `Adopted → ${email('anna.devries')}`,
+      ].sort(),
+    );
+
+    // Need to know: no message names the partner, its country or the risk, or carries any content.
+    const forbidden = [partner.name, partner.country, 'high', 'risk', ...Object.values(completeContent().criteria!).map((c) => c!.findings!)];
+    for (const m of all) for (const word of forbidden) expect(`${m.subject}\n${m.text}\n${m.html}`.toLowerCase()).not.toContain(word.toLowerCase());
+  });
+
+  it('mails the drafter when changes are requested and when the note is rejected', async () => {
+    const id = await suite.http.createNote('bram.jansen');
+    await suite.http.submit('bram.jansen', id);
+    await suite.http.decide('carla.bakker', id, 'request_changes', 1, { comment: 'More sources.' });
+    await suite.http.call('bram.jansen', 'PUT', `/notes/${id}/draft`, { baseRevision: 1, content: completeContent({ weighing: 'Better.' }) });
+    await suite.http.submit('bram.jansen', id);
+    await suite.http.decide('carla.bakker', id, 'reject', 2, { comment: 'Not needed.' });
+    const mails = await eventually(async () => (mailFor(id).length === 4 ? mailFor(id) : undefined), 'four mails');
+    expect(mails.map((m) => [m.subject.split(':')[0], m.to[0]])).toEqual([
+      ['Review requested', email('carla.bakker')],
+      ['Changes requested', email('bram.jansen')],
+      ['Review requested', email('carla.bakker')],
+      ['Rejected', email('bram.jansen')],
+    ]);
+    for (const m of mails) expect(m.text).not.toMatch(/More sources|Not needed|Better/);
+  });
+});
+
+describe('delivery faults', () => {
+  it('still sends one mail when the worker is lost after sending but before completing the activity', async () => {
+    crashAfterSending = true;
+    try {
+      const id = await suite.http.createNote('anna.devries');
+      await suite.http.submit('anna.devries', id);
+      await eventually(async () => ((await suite.stack.sql`select 1 from outbox where note_id = ${id} and status = 'sent'`).length ? true : undefined), 'the mail sent');
+      // Long enough for the failed attempt to be retried (1 s backoff) and to have sent again, were it going to.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(recipients(mailFor(id))).toEqual([email('carla.bakker')]);
+    } finally {
+      crashAfterSending = false;
+    }
+  });
+
+  it('fails a refused address visibly, without holding up the others or the approval', async () => {
+    await suite.stack.sql`update people set email = ${`frank.meijer@${REFUSED}`} where id = 'frank.meijer'`;
+    try {
+      const id = await suite.http.createNote('anna.devries');
+      await suite.http.submit('anna.devries', id);
+      await suite.http.decide('carla.bakker', id, 'approve');
+      await eventually(async () => (mailFor(id).length === 3 ? true : undefined), 'the other legal reviewers mailed');
+      expect(recipients(mailFor(id).slice(1))).toEqual(['daan.visser', 'eva.smit'].map(email));
+      const failed = await eventually(async () => {
+        const history = (await suite.http.call('ivo.peters', 'GET', `/notes/${id}/history`)).json<{ action: string; recipients: string[] }[]>();
+        return history.find((h) => h.action === 'note.mail_failed');
+      }, 'the failure in the history');
+      expect(failed.recipients).toEqual(['frank.meijer']);
+      expect((await suite.http.decide('daan.visser', id, 'approve')).json()).toMatchObject({ stage: 'HEAD_OF_SERVICE' });
+    } finally {
+      await suite.stack.sql`update people set email = ${email('frank.meijer')} where id = 'frank.meijer'`;
+    }
+  });
+  // Last: it closes the suite's SMTP server for good.
+  it('sends a stage opening once SMTP is back, exactly once', async () => {
+    const port = suite.stack.mail.smtpPort;
+    await suite.stack.mail.close();
+    const id = await suite.http.createNote('anna.devries');
+    await suite.http.submit('anna.devries', id);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const back = await startMailSink({ smtpPort: port });
+    try {
+      await back.waitFor((m) => mailFor(id, [m]).length === 1, 20_000);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(recipients(mailFor(id, back.messages()))).toEqual([email('carla.bakker')]);
+      expect(await suite.stack.sql`select status from outbox where note_id = ${id}`).toEqual([{ status: 'sent' }]);
+    } finally {
+      await back.close();
+    }
+  });
+});
