@@ -12,4 +12,6 @@ export interface AppDeps {
   verify: TokenVerifier;
   /** The rules each new note's workflow is started with. */
   policy: Policy;
+  /** Verifies the personal review links that the worker's mail carries. */
+  reviewLinkSecret: string;
 }

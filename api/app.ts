@@ -9,6 +9,7 @@ import { errorHandler, sendError } from './errors';
 import { healthRoutes } from './routes/health';
 import { noteRoutes } from './routes/notes';
 import { partnerRoutes } from './routes/partners';
+import { reviewRoutes } from './routes/review';
 import { auditRoutes } from './routes/audit';
 import { taskRoutes } from './routes/tasks';
 
@@ -23,6 +24,8 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
+    // Review links carry a signed token in the path, longer than the router's default limit of 100.
+    routerOptions: { maxParamLength: 2_048 },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -41,6 +44,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   await app.register(healthRoutes, deps);
+  await app.register(reviewRoutes, deps);
   app.decorateRequest('actor', null as unknown as Actor);
   await app.register(async (authenticated) => {
     // onRequest, before body parsing: an anonymous caller learns nothing about what a body should be.

@@ -18,7 +18,7 @@ export async function startApi(config: Config, sql: Sql, logger: FastifyServerOp
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = await buildApp(
-    { sql, temporal, notes: noteWorkflows(temporal, config.TEMPORAL_TASK_QUEUE), verify: createTokenVerifier(config), policy: policyFrom(config) },
+    { sql, temporal, notes: noteWorkflows(temporal, config.TEMPORAL_TASK_QUEUE), verify: createTokenVerifier(config), policy: policyFrom(config), reviewLinkSecret: config.REVIEW_LINK_SECRET },
     { logger },
   );
   await app.listen({ port: config.PORT, host: '0.0.0.0' });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from '../domain/canonical-json';
 import type { InTransaction, Sql } from './client';
 
@@ -62,4 +62,19 @@ export async function verifyAudit(sql: Sql | InTransaction): Promise<AuditVerdic
     }
   }
   return { ok: true, checked };
+}
+
+/** Every view of a note's content is an audit entry (DOMAIN.md, accountability). */
+export function auditContentRead(sql: Sql, actorId: string, noteId: string, what: string, revision: number): Promise<void> {
+  return sql.begin((tx) =>
+    appendAudit(tx, { eventKey: `read/${randomUUID()}`, at: new Date(), actorId, action: 'note.content_read', noteId, details: { what, revision } }),
+  );
+}
+
+/** The newest revision of a note before `before` whose content this person has read, if any. */
+export async function lastRevisionSeen(sql: Sql, actorId: string, noteId: string, before: number): Promise<number | undefined> {
+  const [row] = await sql<{ revision: number | null }[]>`
+    select max((details->>'revision')::int) as revision from audit_log
+    where note_id = ${noteId} and actor_id = ${actorId} and action = 'note.content_read' and (details->>'revision')::int < ${before}`;
+  return row?.revision ?? undefined;
 }

@@ -182,3 +182,8 @@ export async function tasksFor(sql: Sql, actorId: string, roles: Role[]): Promis
     order by n.stage_due_at nulls last, n.id`;
   return rows.map(toSummary);
 }
+
+export async function findDecision(sql: Sql, id: string): Promise<{ outcome: Outcome; decidedAt: Date } | undefined> {
+  const [row] = await sql<{ outcome: Outcome; decidedAt: Date }[]>`select outcome, decided_at from decisions where id = ${id}`;
+  return row;
+}

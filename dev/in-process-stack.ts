@@ -51,6 +51,7 @@ export async function startInProcessStack(options: InProcessStackOptions): Promi
     notes: noteWorkflows(client, taskQueue),
     verify: createTokenVerifier({ AUTH_JWT_SECRET: options.jwtSecret, AUTH_JWKS_URL: undefined }),
     policy: options.policy,
+    reviewLinkSecret: options.reviewLinkSecret,
   });
   // Started last: a worker left running by a failed set-up would keep the process from ending.
   const nativeConnection = await NativeConnection.connect({ address: options.temporalAddress });

@@ -17,7 +17,7 @@ afterAll(() => connection?.close());
 async function healthWith(databaseUrl: string) {
   const sql = createSql(databaseUrl, { max: 1 });
   const temporal = new Client({ connection });
-  const app = await buildApp({ sql, temporal, notes: noteWorkflows(temporal, 'unused'), verify: createTokenVerifier({ AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: undefined }), policy: DEFAULT_POLICY });
+  const app = await buildApp({ sql, temporal, notes: noteWorkflows(temporal, 'unused'), verify: createTokenVerifier({ AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: undefined }), policy: DEFAULT_POLICY, reviewLinkSecret: 'r'.repeat(32) });
   try {
     return await app.inject({ method: 'GET', url: '/health' });
   } finally {

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { appendAudit } from '../../db/audit';
-import type { Sql } from '../../db/client';
+import { appendAudit, auditContentRead } from '../../db/audit';
 import { noteHistory } from '../../db/history';
 import { contentSha256, dropStagedComment, findNote, findRevision, insertNote, insertRevision, listNotes, stageComment, type NoteView as NoteViewRow } from '../../db/notes';
 import { findPartner } from '../../db/partners';
 import { findGaps, NoteContent } from '../../domain/note-content';
 import { isFinal, newNoteState, NoteState, NoteStatus, Outcome, revisionFacts, Stage } from '../../domain/pipeline';
-import { type Actor, NOTE_READER_ROLES } from '../../domain/roles';
+import { NOTE_READER_ROLES } from '../../domain/roles';
 import { decideUpdate, reassessUpdate, reviseUpdate, submitUpdate, withdrawUpdate } from '../../workflows';
 import type { AppDeps } from '../app-deps';
 import { requireRole } from '../auth';
@@ -28,11 +27,6 @@ const Decision = z
   .strict()
   .refine((d) => d.outcome === 'approve' || !!d.comment, { path: ['comment'], message: 'a comment is required to reject or request changes' });
 const ListQuery = Page.extend({ status: NoteStatus.optional(), stage: Stage.optional(), partnerId: z.uuid().optional() }).strict();
-
-/** Every view of content is an audit entry (DOMAIN.md, accountability). */
-function auditRead(sql: Sql, actor: Actor, noteId: string, what: string, revision: number) {
-  return sql.begin((tx) => appendAudit(tx, { eventKey: `read/${randomUUID()}`, at: new Date(), actorId: actor.id, action: 'note.content_read', noteId, details: { what, revision } }));
-}
 
 export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, notes, policy }) => {
   async function existing(id: string): Promise<NoteViewRow> {
@@ -94,7 +88,7 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
   app.get('/notes/:id', { schema: { tags, summary: 'A note: state, current revision and content, open stage, due time, approvals so far', params: Params, response: { 200: NoteView } } }, async (request) => {
     requireRole(request.actor, ...NOTE_READER_ROLES);
     const note = await existing(request.params.id);
-    await auditRead(sql, request.actor, note.id, 'note', note.revision);
+    await auditContentRead(sql, request.actor.id, note.id, 'note', note.revision);
     return note;
   });
 
@@ -102,7 +96,7 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
     requireRole(request.actor, ...NOTE_READER_ROLES);
     const note = await existing(request.params.id);
     // The history carries decision comments, which are content.
-    await auditRead(sql, request.actor, note.id, 'history', note.revision);
+    await auditContentRead(sql, request.actor.id, note.id, 'history', note.revision);
     return noteHistory(sql, note.id);
   });
 

@@ -1,0 +1,134 @@
+import formbody from '@fastify/formbody';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { auditContentRead, lastRevisionSeen } from '../../db/audit';
+import { dropStagedComment, findDecision, findNote, findRevision, type NoteView, stageComment } from '../../db/notes';
+import { findPartner } from '../../db/partners';
+import { findActivePerson, type Person } from '../../db/people';
+import { Outcome, quorumFor, revisionFacts } from '../../domain/pipeline';
+import { type ReviewLinkClaims, verifyReviewLink } from '../../domain/review-link';
+import { decideUpdate } from '../../workflows';
+import type { AppDeps } from '../app-deps';
+import { ApiError } from '../errors';
+import { changedFields, messagePage, reviewPage, STAGE_NAME } from '../review-page';
+
+const Form = z.object({ outcome: Outcome, comment: z.string().trim().max(20_000).optional() });
+const OUTCOME_DONE: Record<Outcome, string> = { approve: 'approved', reject: 'rejected', request_changes: 'requested changes' };
+const TokenParams = z.object({ token: z.string().min(1).max(4_000) });
+
+/** Why a link does nothing, as a page with its status; nothing is changed by showing it. */
+class LinkRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function tokenOf(params: unknown): string {
+  const parsed = TokenParams.safeParse(params);
+  if (!parsed.success) throw new LinkRefused(404, 'This link is not valid', 'The link is incomplete or was not issued by this application.');
+  return parsed.data.token;
+}
+
+interface OpenLink {
+  claims: ReviewLinkClaims;
+  person: Person;
+  note: NoteView;
+}
+
+/** The personal review link of an email: read the note and decide, without an API token (API.md, /review/:token). */
+export const reviewRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
+  const { sql, notes, reviewLinkSecret } = deps;
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+
+  async function open(token: string): Promise<OpenLink> {
+    const check = await verifyReviewLink(reviewLinkSecret, token);
+    if (!check.ok) {
+      throw check.reason === 'expired'
+        ? new LinkRefused(410, 'This link has expired', 'Review links are valid for a limited time. Ask for a new one, or use the application.')
+        : new LinkRefused(404, 'This link is not valid', 'The link is incomplete or was not issued by this application.');
+    }
+    const { claims } = check;
+    const person = await findActivePerson(sql, claims.sub);
+    if (!person) throw new LinkRefused(403, 'This link is not valid', 'The person this link was sent to is no longer active.');
+    const used = await findDecision(sql, claims.jti);
+    if (used) {
+      throw new LinkRefused(409, 'This link has been used', `You ${OUTCOME_DONE[used.outcome]} with this link on ${used.decidedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. A link works once.`);
+    }
+    const note = await findNote(sql, claims.note);
+    if (!note) throw new LinkRefused(404, 'This link is not valid', 'The note of this link does not exist.');
+    if (note.status !== 'IN_REVIEW' || note.revision !== claims.rev || note.stage !== claims.stage) {
+      const now = note.status === 'IN_REVIEW' ? `revision ${note.revision} at ${STAGE_NAME[note.stage!]}` : `${note.status.toLowerCase().replace('_', ' ')} (revision ${note.revision})`;
+      throw new LinkRefused(409, 'This link is out of date', `The link was for revision ${claims.rev} at ${STAGE_NAME[claims.stage]}; the note is now ${now}. Nothing was changed.`);
+    }
+    return { claims, person, note };
+  }
+
+  async function render(link: OpenLink, form: { error?: string; outcome?: string; comment?: string } = {}): Promise<string> {
+    const { person, note, claims } = link;
+    const partner = (await findPartner(sql, note.partnerId))!;
+    const seen = await lastRevisionSeen(sql, person.id, note.id, note.revision);
+    const before = seen === undefined ? undefined : await findRevision(sql, note.id, seen);
+    await auditContentRead(sql, person.id, note.id, 'review page', note.revision);
+    const quorum = quorumFor(claims.stage, revisionFacts(note.content, note.revision, note.contentSha256, note.revisionAuthorId), deps.policy);
+    return reviewPage({
+      note,
+      partner,
+      reviewerName: person.name,
+      stage: claims.stage,
+      quorum,
+      changes: before ? { since: seen!, fields: changedFields(before.content, note.content) } : null,
+      ...form,
+    });
+  }
+
+  const html = (reply: FastifyReply, status: number, body: string) =>
+    reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      // No scripts at all; forms post back here only; the page is not to be framed or cached.
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .send(body);
+
+  async function answer(reply: FastifyReply, work: () => Promise<[number, string]>) {
+    try {
+      const [status, body] = await work();
+      return html(reply, status, body);
+    } catch (error) {
+      if (error instanceof LinkRefused) return html(reply, error.status, messagePage(error.title, error.message));
+      throw error;
+    }
+  }
+
+  app.get('/review/:token', { schema: { hide: true } }, async (request, reply) =>
+    answer(reply, async () => [200, await render(await open(tokenOf(request.params)))]),
+  );
+
+  app.post('/review/:token', { schema: { hide: true } }, async (request, reply) =>
+    answer(reply, async () => {
+      const link = await open(tokenOf(request.params));
+      const form = Form.safeParse(request.body);
+      if (!form.success) return [400, await render(link, { error: 'Choose an outcome.' })];
+      const { outcome, comment } = form.data;
+      if (outcome !== 'approve' && !comment) return [400, await render(link, { error: 'A comment is required to reject or request changes.', outcome })];
+      const { claims, person } = link;
+      // The link's id is the decision's id: the workflow refuses it a second time, so the link works once.
+      if (comment) await stageComment(sql, claims.jti, comment);
+      try {
+        await notes.update(claims.note, decideUpdate, { decisionId: claims.jti, actor: { id: person.id, roles: person.roles }, outcome, revision: claims.rev, stage: claims.stage });
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        if (comment) await dropStagedComment(sql, claims.jti);
+        return [error.status, messagePage('Your decision was not recorded', error.message, 'error')];
+      }
+      const after = (await findNote(sql, claims.note))!;
+      const next = after.status === 'IN_REVIEW' ? `It is now at ${STAGE_NAME[after.stage!]}.` : `It is now ${after.status.toLowerCase()}.`;
+      return [200, messagePage('Your decision is recorded', `You ${OUTCOME_DONE[outcome]} revision ${claims.rev} at ${STAGE_NAME[claims.stage]}. ${next}`)];
+    }),
+  );
+};
