@@ -26,7 +26,7 @@ body{font-family:system-ui,sans-serif;line-height:1.5;margin:0;color:#1b1b1b;bac
 header,main{max-width:46rem;margin:0 auto;padding:1rem}
 header{border-bottom:3px solid #154273}
 h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin-top:1.6rem}h3{font-size:1rem;margin-bottom:.2rem}
-.meta{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
+.meta{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}.meta dt{font-weight:600}.meta dd{margin:0}
 .box{background:#fff;border:1px solid #ccc;border-radius:6px;padding:.8rem 1rem;margin:1rem 0}
 .notice{border-left:5px solid #154273}.error{border-left:5px solid #b00020}.changed{background:#fff7d6}
 fieldset{border:1px solid #aaa;border-radius:6px}label{display:block;margin:.4rem 0}
@@ -104,14 +104,14 @@ ${a.mitigations ? `<p><strong>Mitigations:</strong> ${escape(a.mitigations)}</p>
   return page(
     `Review: ${partner.name}`,
     `${m.error ? `<div class="box error" role="alert"><p>${escape(m.error)}</p></div>` : ''}
-<div class="box meta">
-<span>Reviewer</span><span>${escape(m.reviewerName)}</span>
-<span>Stage</span><span>${escape(STAGE_NAME[m.stage])}</span>
-<span>Revision</span><span>${note.revision} (SHA-256 ${escape(note.contentSha256.slice(0, 12))}…)</span>
-<span>Due</span><span>${escape(note.stageDueAt ? `${note.stageDueAt.slice(0, 16).replace('T', ' ')} UTC` : '—')}</span>
-<span>Approvals so far</span><span>${approvals.length} of ${m.quorum}${approvals.length ? ` (${approvals.map((a) => escape(a.actorId)).join(', ')})` : ''}</span>
-<span>Classification</span><span>${escape(c.classification ?? '—')}</span>
-</div>
+<dl class="box meta">
+<dt>Reviewer</dt><dd>${escape(m.reviewerName)}</dd>
+<dt>Stage</dt><dd>${escape(STAGE_NAME[m.stage])}</dd>
+<dt>Revision</dt><dd>${note.revision} (SHA-256 ${escape(note.contentSha256.slice(0, 12))}…)</dd>
+<dt>Due</dt><dd>${escape(note.stageDueAt ? `${note.stageDueAt.slice(0, 16).replace('T', ' ')} UTC` : '—')}</dd>
+<dt>Approvals so far</dt><dd>${approvals.length} of ${m.quorum}${approvals.length ? ` (${approvals.map((a) => escape(a.actorId)).join(', ')})` : ''}</dd>
+<dt>Classification</dt><dd>${escape(c.classification ?? '—')}</dd>
+</dl>
 ${changesBox}
 <h2>The partner</h2>
 <p>${escape(partner.name)}, ${escape(partner.country)} — ${escape(partner.kind)}, ${escape(partner.relationship)}, SRM priority ${partner.srmPriority}</p>

@@ -1,9 +1,6 @@
-import { DEFAULT_POLICY } from '../domain/pipeline';
 import { devToken } from './dev-token';
-import { startInProcessStack } from './in-process-stack';
-import { startMailSink } from './mail-sink';
 import { SEED_PARTNERS, SEED_PEOPLE } from './seed-data';
-import { createThrowawayDatabase, dropDatabase, startThrowawayTemporal } from './throwaway-services';
+import { startThrowawayProduct } from './throwaway-services';
 
 /**
  * `npm run benchmark [notes]`: latency of each step of a note through the real API, worker, dev server
@@ -15,19 +12,8 @@ const SECRET = 'benchmark-secret-of-at-least-32-characters';
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function main(): Promise<void> {
-  const env = await startThrowawayTemporal();
-  const databaseUrl = await createThrowawayDatabase('weighing_notes_bench');
-  const mail = await startMailSink({ smtpPort: 0 });
-  const stack = await startInProcessStack({
-    temporalAddress: env.address,
-    databaseUrl,
-    policy: DEFAULT_POLICY,
-    jwtSecret: SECRET,
-    smtpUrl: `smtp://127.0.0.1:${mail.smtpPort}`,
-    reviewLinkSecret: SECRET,
-    publicBaseUrl: 'http://127.0.0.1:3000',
-  });
-  const { app } = stack;
+  const product = await startThrowawayProduct({ jwtSecret: SECRET });
+  const { app } = product.stack;
   const token = async (id: string) => ({ authorization: `Bearer ${await devToken(SECRET, SEED_PEOPLE.find((p) => p.id === id)!)}` });
   const [drafter, lead] = [await token('anna.devries'), await token('carla.bakker')];
   const content = { nationalSecurityInterest: 'x', criteria: Object.fromEntries(['democraticEmbedding', 'humanRights', 'professionalism', 'legalPowers', 'dataProtection'].map((c) => [c, { findings: 'f', rating: 'low' }])), overallRisk: 'low', weighing: 'w', permittedCooperation: ['evaluated_intelligence_exchange'], classification: 'stg_geheim' };
@@ -59,10 +45,7 @@ async function main(): Promise<void> {
   const memory = process.memoryUsage();
   console.log(`memory: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB (API, worker and its workflow cache in one process)`);
 
-  await stack.close();
-  await mail.close();
-  await env.teardown();
-  await dropDatabase(databaseUrl);
+  await product.close();
 }
 
 main().catch((error: Error) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -23,6 +24,8 @@ export interface InProcessStackOptions {
   /** A prebuilt bundle; otherwise the worker bundles the workflows itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   interceptors?: WorkerOptions['interceptors'];
+  /** Also listen on this port (127.0.0.1), for a browser; otherwise the API is driven by `inject` only. */
+  port?: number;
 }
 
 export interface InProcessStack {
@@ -33,6 +36,18 @@ export interface InProcessStack {
   /** Stops the worker and starts a new one on the same task queue (durable timers must survive this). */
   restartWorker(downtimeMs: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A port free at this moment, for a server whose URL must be known before it starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /**
@@ -53,6 +68,7 @@ export async function startInProcessStack(options: InProcessStackOptions): Promi
     policy: options.policy,
     reviewLinkSecret: options.reviewLinkSecret,
   });
+  if (options.port !== undefined) await app.listen({ port: options.port, host: '127.0.0.1' });
   // Started last: a worker left running by a failed set-up would keep the process from ending.
   const nativeConnection = await NativeConnection.connect({ address: options.temporalAddress });
   const deps = {

@@ -1,7 +1,10 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createSql } from '../db/client';
 import { ensureDatabase, migrate } from '../db/migrate';
+import { DEFAULT_POLICY } from '../domain/pipeline';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
+import { freePort, type InProcessStack, startInProcessStack } from './in-process-stack';
+import { type MailSink, startMailSink } from './mail-sink';
 import { findOrGetTemporalCli } from './temporal-cli';
 import { DEV_SERVER_FLAGS } from './temporal-dev-server';
 
@@ -40,4 +43,42 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   } finally {
     await sql.end();
   }
+}
+
+export interface ThrowawayProduct {
+  stack: InProcessStack;
+  mail: MailSink;
+  /** Where a browser reaches the API, when asked to listen. */
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** The whole product on throw-away services (dev server, database, mail sink), for scripts. */
+export async function startThrowawayProduct(options: { jwtSecret: string; listen?: boolean }): Promise<ThrowawayProduct> {
+  const env = await startThrowawayTemporal();
+  const databaseUrl = await createThrowawayDatabase('weighing_notes_scratch');
+  const mail = await startMailSink({ smtpPort: 0 });
+  const port = options.listen ? await freePort() : undefined;
+  const baseUrl = `http://127.0.0.1:${port ?? 3000}`;
+  const stack = await startInProcessStack({
+    temporalAddress: env.address,
+    databaseUrl,
+    policy: DEFAULT_POLICY,
+    jwtSecret: options.jwtSecret,
+    smtpUrl: `smtp://127.0.0.1:${mail.smtpPort}`,
+    reviewLinkSecret: options.jwtSecret,
+    publicBaseUrl: baseUrl,
+    port,
+  });
+  return {
+    stack,
+    mail,
+    baseUrl,
+    async close() {
+      await stack.close();
+      await mail.close();
+      await env.teardown();
+      await dropDatabase(databaseUrl);
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { devToken } from '../../dev/dev-token';
-import { type InProcessStack, startInProcessStack } from '../../dev/in-process-stack';
+import { freePort, type InProcessStack, startInProcessStack } from '../../dev/in-process-stack';
 import { type MailSink, startMailSink } from '../../dev/mail-sink';
 import { SEED_PEOPLE } from '../../dev/seed-data';
 import type { WorkerOptions } from '@temporalio/worker';
@@ -26,15 +26,19 @@ export interface StackOptions {
   /** Addresses the suite's SMTP server refuses with 550. */
   mailRefuses?: (address: string) => boolean;
   interceptors?: WorkerOptions['interceptors'];
+  /** Listen on a real port, with review links pointing there, for a browser. */
+  listen?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const env = runEnv();
   const mail = await startMailSink({ smtpPort: 0, refuses: options.mailRefuses });
+  const port = options.listen ? await freePort() : undefined;
   const stack = await startInProcessStack({
     smtpUrl: `smtp://127.0.0.1:${mail.smtpPort}`,
     reviewLinkSecret: TEST_REVIEW_LINK_SECRET,
-    publicBaseUrl: TEST_PUBLIC_BASE_URL,
+    publicBaseUrl: port ? `http://127.0.0.1:${port}` : TEST_PUBLIC_BASE_URL,
+    port,
     temporalAddress: env.TEST_TEMPORAL_ADDRESS,
     databaseUrl: env.TEST_DATABASE_URL,
     policy: options.policy ?? DEFAULT_POLICY,
