@@ -28,6 +28,7 @@ export const NoteView = NoteSummary.extend({
   content: NoteContent,
   revisionAuthorId: z.string(),
   approvals: z.array(z.object({ actorId: z.string(), stage: Stage, revision: z.number().int(), decidedAt: Instant })),
+  undeliveredMail: z.array(z.object({ recipientId: z.string(), kind: z.string(), error: z.string().nullable() })),
 });
 
 export const HistoryEntry = z.object({

@@ -147,6 +147,8 @@ export type NoteView = NoteSummary & {
   content: NoteContent;
   revisionAuthorId: string;
   approvals: { actorId: string; stage: Stage; revision: number; decidedAt: string }[];
+  /** Mail that could not be delivered (a refused address): the approval went on without it. */
+  undeliveredMail: { recipientId: string; kind: string; error: string | null }[];
 };
 
 export async function findNote(sql: Sql, id: string): Promise<NoteView | undefined> {
@@ -159,6 +161,8 @@ export async function findNote(sql: Sql, id: string): Promise<NoteView | undefin
   const approvals = await sql<{ actorId: string; stage: Stage; revision: number; decidedAt: Date }[]>`
     select actor_id, stage, revision, decided_at from decisions
     where note_id = ${id} and revision = ${note.revision} and outcome = 'approve' order by decided_at`;
+  const undeliveredMail = await sql<{ recipientId: string; kind: string; error: string | null }[]>`
+    select recipient_id, kind, last_error as error from outbox where note_id = ${id} and status = 'failed' order by created_at`;
   const { content, contentSha256, revisionAuthorId, ...summary } = note;
   return {
     ...toSummary(summary),
@@ -166,6 +170,7 @@ export async function findNote(sql: Sql, id: string): Promise<NoteView | undefin
     content,
     revisionAuthorId,
     approvals: approvals.map((a) => ({ ...a, decidedAt: a.decidedAt.toISOString() })),
+    undeliveredMail: [...undeliveredMail],
   };
 }
 

@@ -278,7 +278,7 @@ ${header('Received', timeElement(mail.receivedAt))}
 <h2>HTML body</h2>
 ${html}
 <h2>Text body</h2>
-${mail.text ? `<pre>${escapeHtml(mail.text)}</pre>` : '<p>This mail has no text part.</p>'}`;
+${mail.text ? `<pre>${linkify(escapeHtml(mail.text))}</pre>` : '<p>This mail has no text part.</p>'}`;
 }
 
 function timeElement(iso: string): string {
@@ -287,6 +287,11 @@ function timeElement(iso: string): string {
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Makes the http(s) URLs of escaped text clickable, so a developer can follow a mail's link from here. */
+function linkify(escaped: string): string {
+  return escaped.replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
+}
 
 /** Safe both as element text and inside a quoted attribute, which is where srcdoc puts whole documents. */
 function escapeHtml(value: string): string {

@@ -110,6 +110,7 @@ describe('delivery faults', () => {
         return history.find((h) => h.action === 'note.mail_failed');
       }, 'the failure in the history');
       expect(failed.recipients).toEqual(['frank.meijer']);
+      expect((await suite.http.note('ivo.peters', id)).json()).toMatchObject({ undeliveredMail: [{ recipientId: 'frank.meijer', kind: 'review_requested', error: expect.stringMatching(/550|does not exist/) }] });
       expect((await suite.http.decide('daan.visser', id, 'approve')).json()).toMatchObject({ stage: 'HEAD_OF_SERVICE' });
     } finally {
       await suite.stack.sql`update people set email = ${email('frank.meijer')} where id = 'frank.meijer'`;

@@ -38,7 +38,7 @@ describe('mail sink', () => {
       cc: 'bob@example.test',
       bcc: 'carol@example.test',
       subject,
-      text: 'Plain body\nsecond line',
+      text: 'Plain body\nsecond line http://127.0.0.1:3000/review/abc',
       html: '<p>HTML <b>body</b> with "quotes"</p>',
     });
     captured = await arrival;
@@ -46,7 +46,7 @@ describe('mail sink', () => {
     expect(captured.to).toEqual(['alice@example.test', 'bob@example.test', 'carol@example.test']);
     expect(captured.from).toContain('no-reply@weighing-notes.invalid');
     expect(captured.subject).toBe(subject);
-    expect(captured.text.trim()).toBe('Plain body\nsecond line');
+    expect(captured.text.trim()).toBe('Plain body\nsecond line http://127.0.0.1:3000/review/abc');
     expect(captured.html).toBe('<p>HTML <b>body</b> with "quotes"</p>');
     expect(new Date(captured.receivedAt).toISOString()).toBe(captured.receivedAt);
     expect(sink.messages().at(-1)).toEqual(captured);
@@ -75,7 +75,7 @@ describe('mail sink', () => {
     expect(page).toContain('alice@example.test, bob@example.test, carol@example.test');
   });
 
-  it('renders one mail with its HTML body in a sandboxed iframe', async () => {
+  it('renders one mail with its HTML body in a sandboxed iframe and its text’s links clickable', async () => {
     const response = await web(`/messages/${captured.id}`);
     expect(response.status).toBe(200);
     const page = await response.text();
@@ -84,7 +84,7 @@ describe('mail sink', () => {
     expect(page).toContain(
       '<iframe sandbox="" title="HTML body of the mail" srcdoc="&lt;p&gt;HTML &lt;b&gt;body&lt;/b&gt; with &quot;quotes&quot;&lt;/p&gt;">',
     );
-    expect(page).toContain('<pre>Plain body\nsecond line');
+    expect(page).toContain('<pre>Plain body\nsecond line <a href="http://127.0.0.1:3000/review/abc">http://127.0.0.1:3000/review/abc</a>');
   });
 
   it('serves the mail as JSON', async () => {
