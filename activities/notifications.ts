@@ -73,8 +73,14 @@ export async function queueMail(tx: InTransaction, transition: Transition, audie
   }
 }
 
-/** A 5xx answer means this message can never go (no such mailbox); anything else may pass, so retry. */
-const isPermanent = (error: unknown) => Number((error as { responseCode?: number }).responseCode) >= 500;
+/**
+ * A recipient refused with a 5xx (no such mailbox) can never be reached; anything else (a server
+ * down, refusing our login or our sender) may pass later, so the activity retries.
+ */
+function isRefusedRecipient(error: unknown): boolean {
+  const { code, responseCode, rejected } = error as { code?: string; responseCode?: number; rejected?: unknown[] };
+  return code === 'EENVELOPE' && Number(responseCode) >= 500 && Array.isArray(rejected) && rejected.length > 0;
+}
 
 export const DeliveryInput = z.object({ noteId: z.uuid() });
 
@@ -83,7 +89,9 @@ export function createNotificationActivities({ sql, mail }: { sql: Sql; mail: Ma
     /**
      * Sends the note's queued mail. Each message is locked, sent and marked in one transaction, so
      * a retry after a crash resends nothing already marked; SMTP down fails the activity, which
-     * Temporal retries with backoff; a refused address fails that message alone, visibly.
+     * Temporal retries with backoff; a refused address fails that message alone, visibly. A row still
+     * locked by an attempt Temporal has given up on fails this one too (nowait), so it is retried
+     * rather than skipped.
      */
     async deliverNotifications(input: z.infer<typeof DeliveryInput>): Promise<{ sent: number; failed: number }> {
       const { noteId } = DeliveryInput.parse(input);
@@ -92,12 +100,12 @@ export function createNotificationActivities({ sql, mail }: { sql: Sql; mail: Ma
       for (const { id } of pending) {
         await sql.begin(async (tx) => {
           const [row] = await tx<{ recipientId: string; address: string; kind: string; subject: string; bodyText: string; bodyHtml: string }[]>`
-            select recipient_id, address, kind, subject, body_text, body_html from outbox where id = ${id} and status = 'pending' for update skip locked`;
+            select recipient_id, address, kind, subject, body_text, body_html from outbox where id = ${id} and status = 'pending' for update nowait`;
           if (!row) return;
           try {
             await mail.transport.sendMail({ from: mail.from, to: row.address, subject: row.subject, text: row.bodyText, html: row.bodyHtml, messageId: `<${id}@weighing-notes>` });
           } catch (error) {
-            if (!isPermanent(error)) throw error;
+            if (!isRefusedRecipient(error)) throw error;
             await tx`update outbox set status = 'failed', attempts = attempts + 1, last_error = ${(error as Error).message} where id = ${id}`;
             await appendAudit(tx, { eventKey: `mail/${id}/failed`, at: new Date(), actorId: null, action: 'note.mail_failed', noteId, details: { recipients: [row.recipientId], kind: row.kind } });
             tally.failed += 1;

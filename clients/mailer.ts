@@ -1,7 +1,22 @@
 import { createTransport } from 'nodemailer';
 import type { MailConfig } from '../activities/notifications';
 
-/** One SMTP transport for the worker's lifetime; connection errors surface per send, so the activity retries. */
+/**
+ * One SMTP transport for the worker's lifetime, from SMTP_URL (`smtp://user:pass@host:port`, or
+ * `smtps://` for TLS from the start). Its timeouts stay well inside the sending activity's limit, so
+ * an attempt on a hung server ends, and is retried, instead of outliving the activity.
+ */
 export function createMailer(smtpUrl: string, from: string): MailConfig {
-  return { transport: createTransport(smtpUrl), from };
+  const url = new URL(smtpUrl);
+  const secure = url.protocol === 'smtps:';
+  const transport = createTransport({
+    host: url.hostname,
+    port: Number(url.port) || (secure ? 465 : 587),
+    secure,
+    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  });
+  return { transport, from };
 }

@@ -79,9 +79,13 @@ export async function insertDecision(tx: Tx, d: DecisionRow): Promise<void> {
     on conflict (id) do nothing`;
 }
 
-/** Free text of a request is kept before the workflow accepts the request, and dropped if it refuses. */
-export async function stageComment(sql: Sql, id: string, body: string): Promise<void> {
-  await sql`insert into comments (id, body) values (${id}, ${body})`;
+/**
+ * Free text of a request is kept before the workflow accepts the request, and dropped if it refuses.
+ * False when text under this id exists already (the same request sent twice).
+ */
+export async function stageComment(sql: Sql, id: string, body: string): Promise<boolean> {
+  const rows = await sql`insert into comments (id, body) values (${id}, ${body}) on conflict (id) do nothing returning 1`;
+  return rows.length === 1;
 }
 
 export async function dropStagedComment(sql: Sql, id: string): Promise<void> {
@@ -191,4 +195,9 @@ export async function tasksFor(sql: Sql, actorId: string, roles: Role[]): Promis
 export async function findDecision(sql: Sql, id: string): Promise<{ outcome: Outcome; decidedAt: Date } | undefined> {
   const [row] = await sql<{ outcome: Outcome; decidedAt: Date }[]>`select outcome, decided_at from decisions where id = ${id}`;
   return row;
+}
+
+export async function hasDecided(sql: Sql, actorId: string, noteId: string, stage: Stage, revision: number): Promise<boolean> {
+  const rows = await sql`select 1 from decisions where note_id = ${noteId} and actor_id = ${actorId} and stage = ${stage} and revision = ${revision}`;
+  return rows.length > 0;
 }

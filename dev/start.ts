@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   if (await isListening('127.0.0.1', config.PORT)) {
     log(`port ${config.PORT} is taken; assuming the API runs there already`);
   } else {
-    const api = await startApi(config, sql, { level: 'warn' });
+    const api = await startApi(config, sql, 'warn');
     stops.push({ name: 'API', stop: () => api.close() });
     apiUrl = api.url;
   }

@@ -13,7 +13,7 @@ const files = readdirSync(DIR).filter((name) => name.endsWith('.json'));
 
 describe('replay of stored histories', () => {
   it('has a history of each path worth guarding', () => {
-    expect(files).toEqual(expect.arrayContaining(['adopted-reassessed-superseded.json', 'reminders-escalation-withdrawn.json']));
+    expect(files).toEqual(expect.arrayContaining(['adopted-reassessed-superseded.json', 'reminders-escalation-withdrawn.json', 'adopted-reassessed-superseded.before-email.json']));
   });
 
   it.each(files)('%s replays without nondeterminism', async (file) => {

@@ -77,16 +77,47 @@ describe('the personal review link', () => {
 
     await suite.http.decide('carla.bakker', id, 'approve');
     const legalLink = await linkFor('eva.smit', id);
+    // Carla decided in the application: her emailed link now says so.
     const stale = await post(teamLink, { outcome: 'approve' });
-    expect([stale.statusCode, stale.body.includes('out of date')]).toEqual([409, true]);
+    expect([stale.statusCode, stale.body.includes('You have decided already')]).toEqual([409, true]);
 
     await suite.http.decide('daan.visser', id, 'request_changes', 1, { comment: 'Add sources.' });
     await suite.http.call('anna.devries', 'PUT', `/notes/${id}/draft`, { baseRevision: 1, content: completeContent({ weighing: 'Reweighed.' }) });
     await suite.http.submit('anna.devries', id);
     const before = await footprint(id);
+    // Eva's link is for revision 1 at legal review; the note is at team review of revision 2.
     const older = await post(legalLink, { outcome: 'approve' });
-    expect([older.statusCode, older.body.includes('revision 1')]).toEqual([409, true]);
+    expect([older.statusCode, older.body.includes('out of date'), older.body.includes('revision 1 at Legal review')]).toEqual([409, true, true]);
     expect(await footprint(id)).toEqual(before);
+  });
+
+  it('is refused to someone who decided already, lost the stage’s role, or sends the form twice', async () => {
+    const id = await suite.http.createNote('anna.devries');
+    await suite.http.submit('anna.devries', id);
+    await suite.http.decide('carla.bakker', id, 'approve');
+    const [daan, eva, frank] = [await linkFor('daan.visser', id), await linkFor('eva.smit', id), await linkFor('frank.meijer', id)];
+
+    await suite.stack.sql`update people set roles = '{}' where id = 'frank.meijer'`;
+    try {
+      const lost = await get(frank);
+      expect([lost.statusCode, lost.body.includes('no longer yours')]).toEqual([403, true]);
+    } finally {
+      await suite.stack.sql`update people set roles = '{legal}' where id = 'frank.meijer'`;
+    }
+
+    // Two presses of the button: one decision, and an answer (not an error) for the other.
+    const both = await Promise.all([post(eva, { outcome: 'request_changes', comment: 'Add sources.' }), post(eva, { outcome: 'request_changes', comment: 'Add sources.' })]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect(await suite.stack.sql`select count(*)::int as n from decisions where note_id = ${id} and actor_id = 'eva.smit'`).toEqual([{ n: 1 }]);
+
+    await suite.http.call('anna.devries', 'PUT', `/notes/${id}/draft`, { baseRevision: 1, content: completeContent({ weighing: 'With sources.' }) });
+    await suite.http.submit('anna.devries', id);
+    await suite.http.decide('carla.bakker', id, 'approve', 2);
+    const fresh = await linkFor('daan.visser', id, 1);
+    expect(fresh).not.toBe(daan);
+    await suite.http.decide('daan.visser', id, 'approve', 2);
+    const decided = await get(fresh);
+    expect([decided.statusCode, decided.body.includes('You have decided already')]).toEqual([409, true]);
   });
 
   it('tells a reviewer what changed since the revision they last saw', async () => {

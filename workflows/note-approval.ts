@@ -72,7 +72,7 @@ const { recordTransition, createReassessmentNote } = proxyLocalActivities<Activi
 // Regular, not local: sending may wait long on an SMTP server that is down, retrying with backoff
 // until it returns, and must not hold up the workflow task meanwhile.
 const DELIVERY: ActivityOptions = {
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 };
 const { deliverNotifications } = proxyActivities<Activities>(DELIVERY);
@@ -93,6 +93,10 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
   const pipeline = new NotePipeline(state);
   describe(pipeline.state);
 
+  // Executions begun before mail existed queued none, and must replay without waking for it.
+  const mailing = patched('email-notifications');
+  /** The newest version whose transition is in the read model, audit trail and outbox. */
+  let recordedUpTo = state.version;
   setHandler(stateQuery, () => pipeline.state);
   setHandler(submitUpdate, (r) => record(() => pipeline.submit(r, new Date()), { actorId: r.actor.id, action: 'note.submitted' }), {
     validator: (r) => refuseAsFailure(() => pipeline.checkSubmit(r)),
@@ -163,12 +167,14 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
     return noteId;
   }
 
-  // Mail is queued with each transition (an outbox); it goes out here, after the Update has answered.
+  // Mail is queued with each transition (an outbox); it goes out here, after the Update has answered,
+  // and only for transitions already recorded (their mail is in the outbox by then).
   // Each run starts by sending whatever an earlier run queued last.
   let mailedUpTo = -1;
+  const mailWaiting = () => mailing && recordedUpTo !== mailedUpTo;
   async function sendQueuedMail(): Promise<void> {
-    if (pipeline.state.version === mailedUpTo || !patched('email-notifications')) return;
-    mailedUpTo = pipeline.state.version;
+    if (!mailWaiting()) return;
+    mailedUpTo = recordedUpTo;
     await deliverNotifications.executeWithOptions({ ...DELIVERY, summary: `send mail queued up to v${mailedUpTo}` }, [{ noteId: pipeline.state.noteId }]);
   }
 
@@ -178,7 +184,7 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
     await sendQueuedMail();
     const timer = nextTimer(pipeline.state);
     const wait = timer ? timer.at.getTime() - Date.now() : undefined;
-    const changed = () => pipeline.state.version !== version;
+    const changed = () => pipeline.state.version !== version || mailWaiting();
     // Without a deadline, wait for the next message; with one, for a message or the deadline, whichever comes first.
     const moved = wait === undefined ? (await condition(changed), true) : wait > 0 && (await condition(changed, wait));
     if (!moved && timer) await fire(timer);
@@ -212,6 +218,7 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
       { startToCloseTimeout: '10 seconds', summary: `record ${event.action} (v${next.version})` },
       [{ ...event, state: next, at: new Date().toISOString() }],
     );
+    recordedUpTo = Math.max(recordedUpTo, next.version);
     return next;
   }
 }

@@ -2,10 +2,10 @@ import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { auditContentRead, lastRevisionSeen } from '../../db/audit';
-import { dropStagedComment, findDecision, findNote, findRevision, type NoteView, stageComment } from '../../db/notes';
+import { dropStagedComment, findDecision, findNote, findRevision, hasDecided, type NoteView, stageComment } from '../../db/notes';
 import { findPartner } from '../../db/partners';
 import { findActivePerson, type Person } from '../../db/people';
-import { Outcome, quorumFor, revisionFacts } from '../../domain/pipeline';
+import { Outcome, quorumFor, revisionFacts, STAGE_ROLE } from '../../domain/pipeline';
 import { type ReviewLinkClaims, verifyReviewLink } from '../../domain/review-link';
 import { decideUpdate } from '../../workflows';
 import type { AppDeps } from '../app-deps';
@@ -58,8 +58,14 @@ export const reviewRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     if (used) {
       throw new LinkRefused(409, 'This link has been used', `You ${OUTCOME_DONE[used.outcome]} with this link on ${used.decidedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. A link works once.`);
     }
+    if (!person.roles.includes(STAGE_ROLE[claims.stage])) {
+      throw new LinkRefused(403, 'This link is no longer yours to use', `Deciding at ${STAGE_NAME[claims.stage]} needs a role you no longer hold.`);
+    }
     const note = await findNote(sql, claims.note);
     if (!note) throw new LinkRefused(404, 'This link is not valid', 'The note of this link does not exist.');
+    if (await hasDecided(sql, person.id, note.id, claims.stage, claims.rev)) {
+      throw new LinkRefused(409, 'You have decided already', `You have decided on revision ${claims.rev} at ${STAGE_NAME[claims.stage]} already, through another link or the application.`);
+    }
     if (note.status !== 'IN_REVIEW' || note.revision !== claims.rev || note.stage !== claims.stage) {
       const now = note.status === 'IN_REVIEW' ? `revision ${note.revision} at ${STAGE_NAME[note.stage!]}` : `${note.status.toLowerCase().replace('_', ' ')} (revision ${note.revision})`;
       throw new LinkRefused(409, 'This link is out of date', `The link was for revision ${claims.rev} at ${STAGE_NAME[claims.stage]}; the note is now ${now}. Nothing was changed.`);
@@ -105,7 +111,8 @@ export const reviewRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     }
   }
 
-  app.get('/review/:token', { schema: { hide: true } }, async (request, reply) =>
+  // No HEAD twin: a link scanner's HEAD would otherwise count as a read of the content.
+  app.get('/review/:token', { schema: { hide: true }, exposeHeadRoute: false }, async (request, reply) =>
     answer(reply, async () => [200, await render(await open(tokenOf(request.params)))]),
   );
 
@@ -118,7 +125,9 @@ export const reviewRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       if (outcome !== 'approve' && !comment) return [400, await render(link, { error: 'A comment is required to reject or request changes.', outcome })];
       const { claims, person } = link;
       // The link's id is the decision's id: the workflow refuses it a second time, so the link works once.
-      if (comment) await stageComment(sql, claims.jti, comment);
+      if (comment && !(await stageComment(sql, claims.jti, comment))) {
+        return [409, messagePage('This link has been used', 'A decision from this link is being recorded already.')];
+      }
       try {
         await notes.update(claims.note, decideUpdate, { decisionId: claims.jti, actor: { id: person.id, roles: person.roles }, outcome, revision: claims.rev, stage: claims.stage });
       } catch (error) {
