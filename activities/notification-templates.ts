@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { Eta } from 'eta';
 import type { Stage } from '../domain/pipeline';
 
 /**
@@ -10,6 +12,7 @@ export type MailKind = (typeof MAIL_KINDS)[number];
 export interface MailFacts {
   ref: string;
   stage: Stage | null;
+  /** The open stage's due time, for the mail about a stage. */
   dueAt: string | null;
   /** A personal review link, for those asked to decide. */
   link: string | null;
@@ -31,7 +34,8 @@ const STAGE_NAME: Record<Stage, string> = {
 };
 
 const day = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : 'not set');
-const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const views = new Eta({ views: join(__dirname, 'mail'), cache: true });
+const FOOTER = 'This message carries no content of the note; open it only on an accredited workstation.';
 
 /** What each kind says: a subject line and the paragraphs of its body. */
 const WORDING: Record<MailKind, (f: MailFacts) => { subject: string; lines: string[] }> = {
@@ -52,24 +56,17 @@ const WORDING: Record<MailKind, (f: MailFacts) => { subject: string; lines: stri
     lines: [`A reviewer has asked for changes to weighing note ${f.ref}; it is back in draft.`],
   }),
   rejected: (f) => ({ subject: `Rejected: weighing note ${f.ref}`, lines: [`Weighing note ${f.ref} has been rejected.`] }),
-  adopted: (f) => ({ subject: `Adopted: weighing note ${f.ref}`, lines: [`Weighing note ${f.ref} has been adopted and is now in force.`, `Review date: ${day(f.dueAt)}.`] }),
+  // The review date is the note's content: the drafter reads it in the application, not in mail.
+  adopted: (f) => ({ subject: `Adopted: weighing note ${f.ref}`, lines: [`Weighing note ${f.ref} has been adopted and is now in force.`] }),
   review_due_soon: (f) => ({
     subject: `Re-assessment due: weighing note ${f.ref}`,
-    lines: [`Weighing note ${f.ref} reaches its review date ${day(f.dueAt)}. Please start its re-assessment.`],
+    lines: [`Weighing note ${f.ref} nears its review date. Please start its re-assessment.`],
   }),
 };
 
 export function renderMail(kind: MailKind, facts: MailFacts): Mail {
   const { subject, lines } = WORDING[kind](facts);
-  const action = facts.link ? `Read the note and decide: ${facts.link}` : `Sign in to read it: ${facts.baseUrl}/docs`;
-  const text = [...lines, '', action, '', 'This message carries no content of the note; open it only on an accredited workstation.'].join('\n');
-  const html = `<!doctype html><html lang="en"><body style="font-family: sans-serif; line-height: 1.5">
-${lines.map((line) => `<p>${escape(line)}</p>`).join('\n')}
-<p>${facts.link ? `<a href="${escape(facts.link)}">Read the note and decide</a>` : `<a href="${escape(facts.baseUrl)}/docs">Sign in to read it</a>`}</p>
-<p style="color: #555; font-size: 0.9em">This message carries no content of the note; open it only on an accredited workstation.</p>
-</body></html>`;
-  return { subject, text, html };
+  const action = facts.link ? { label: 'Read the note and decide', href: facts.link } : { label: 'Sign in to read it', href: `${facts.baseUrl}/docs` };
+  const text = [...lines, '', `${action.label}: ${action.href}`, '', FOOTER].join('\n');
+  return { subject, text, html: views.render('notification', { lines, action, footer: FOOTER }) };
 }
-
-/** The reference a person can quote: stable, short, and telling nothing about the partner. */
-export const noteRef = (noteId: string) => `WN-${noteId.slice(0, 8).toUpperCase()}`;

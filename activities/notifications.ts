@@ -3,10 +3,11 @@ import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
 import { appendAudit } from '../db/audit';
 import type { InTransaction, Sql } from '../db/client';
-import { type NoteState, STAGE_ROLE } from '../domain/pipeline';
+import { noteRef } from '../domain/note-ref';
+import { type NoteState, type Stage, STAGE_ROLE } from '../domain/pipeline';
 import { signReviewLink } from '../domain/review-link';
 import type { Role } from '../domain/roles';
-import { type MailKind, noteRef, renderMail } from './notification-templates';
+import { type MailKind, renderMail } from './notification-templates';
 import type { Transition } from './read-model';
 
 export interface ReviewLinkConfig {
@@ -52,25 +53,47 @@ export async function audienceFor(tx: InTransaction, { state, action, decision }
 
 /**
  * Queues the transition's mail in its own transaction (an outbox): keyed by note, version, kind and
- * recipient, so a retried activity queues nothing twice. Sending is the workflow's next step.
+ * recipient, so a retried activity queues nothing twice. The outbox keeps what a message is made of,
+ * never the message: a usable review link must not sit in the database, so links (and the text
+ * around them) are made when the message is sent. Sending is the workflow's next step.
  */
-export async function queueMail(tx: InTransaction, transition: Transition, audience: Addressee[], links: ReviewLinkConfig): Promise<void> {
+export async function queueMail(tx: InTransaction, transition: Transition, audience: Addressee[]): Promise<void> {
   const { state } = transition;
-  const now = new Date(transition.at);
   for (const { personId, kind, decides } of audience) {
     const [person] = await tx<{ email: string }[]>`select email from people where id = ${personId}`;
     if (!person) continue;
-    const link = decides
-      ? `${links.baseUrl}/review/${await signReviewLink(links.secret, { sub: personId, note: state.noteId, rev: state.current.revision, stage: state.stage!, jti: randomUUID() }, new Date(now.getTime() + links.ttlMs))}`
-      : null;
-    const dueAt = kind === 'adopted' || kind === 'review_due_soon' ? state.reviewDueAt : state.stageDueAt;
-    const mail = renderMail(kind, { ref: noteRef(state.noteId), stage: state.stage, dueAt, link, baseUrl: links.baseUrl });
     await tx`
-      insert into outbox (id, key, note_id, recipient_id, address, kind, subject, body_text, body_html)
+      insert into outbox (id, key, note_id, recipient_id, address, kind, stage, revision, due_at, link_id, created_at)
       values (${randomUUID()}, ${`${state.noteId}/v${state.version}/${kind}/${personId}`}, ${state.noteId}, ${personId}, ${person.email},
-              ${kind}, ${mail.subject}, ${mail.text}, ${mail.html})
+              ${kind}, ${state.stage}, ${state.current.revision}, ${state.stageDueAt}, ${decides ? randomUUID() : null}, ${new Date(transition.at)})
       on conflict (key) do nothing`;
   }
+}
+
+interface Queued {
+  noteId: string;
+  recipientId: string;
+  address: string;
+  kind: MailKind;
+  stage: Stage | null;
+  revision: number;
+  dueAt: Date | null;
+  linkId: string | null;
+  createdAt: Date;
+}
+
+/** The message of an outbox row, with its personal link minted now (valid from when it was queued). */
+async function render(row: Queued, links: ReviewLinkConfig) {
+  const link =
+    row.linkId && row.stage
+      ? `${links.baseUrl}/review/${await signReviewLink(
+          links.secret,
+          { sub: row.recipientId, note: row.noteId, rev: row.revision, stage: row.stage, jti: row.linkId },
+          new Date(row.createdAt.getTime() + links.ttlMs),
+          row.createdAt,
+        )}`
+      : null;
+  return renderMail(row.kind, { ref: noteRef(row.noteId), stage: row.stage, dueAt: row.dueAt?.toISOString() ?? null, link, baseUrl: links.baseUrl });
 }
 
 /**
@@ -84,7 +107,7 @@ function isRefusedRecipient(error: unknown): boolean {
 
 export const DeliveryInput = z.object({ noteId: z.uuid() });
 
-export function createNotificationActivities({ sql, mail }: { sql: Sql; mail: MailConfig }) {
+export function createNotificationActivities({ sql, mail, links }: { sql: Sql; mail: MailConfig; links: ReviewLinkConfig }) {
   return {
     /**
      * Sends the note's queued mail. Each message is locked, sent and marked in one transaction, so
@@ -99,11 +122,13 @@ export function createNotificationActivities({ sql, mail }: { sql: Sql; mail: Ma
       const tally = { sent: 0, failed: 0 };
       for (const { id } of pending) {
         await sql.begin(async (tx) => {
-          const [row] = await tx<{ recipientId: string; address: string; kind: string; subject: string; bodyText: string; bodyHtml: string }[]>`
-            select recipient_id, address, kind, subject, body_text, body_html from outbox where id = ${id} and status = 'pending' for update nowait`;
+          const [row] = await tx<Queued[]>`
+            select note_id, recipient_id, address, kind, stage, revision, due_at, link_id, created_at
+            from outbox where id = ${id} and status = 'pending' for update nowait`;
           if (!row) return;
+          const message = await render(row, links);
           try {
-            await mail.transport.sendMail({ from: mail.from, to: row.address, subject: row.subject, text: row.bodyText, html: row.bodyHtml, messageId: `<${id}@weighing-notes>` });
+            await mail.transport.sendMail({ from: mail.from, to: row.address, ...message, messageId: `<${id}@weighing-notes>` });
           } catch (error) {
             if (!isRefusedRecipient(error)) throw error;
             await tx`update outbox set status = 'failed', attempts = attempts + 1, last_error = ${(error as Error).message} where id = ${id}`;

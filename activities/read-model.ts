@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NoteState, Outcome, Stage } from '../domain/pipeline';
-import { audienceFor, queueMail, type ReviewLinkConfig } from './notifications';
+import { audienceFor, queueMail } from './notifications';
 import { appendAudit } from '../db/audit';
 import type { Sql } from '../db/client';
 import { insertDecision, projectState } from '../db/notes';
@@ -31,7 +31,7 @@ export const Transition = z.object({
 });
 export type Transition = z.infer<typeof Transition>;
 
-export function createReadModelActivities({ sql, links }: { sql: Sql; links: ReviewLinkConfig }) {
+export function createReadModelActivities({ sql }: { sql: Sql }) {
   return {
     /**
      * Idempotent: the audit entry is keyed by the state's version, the decision by its id, the mail
@@ -65,7 +65,7 @@ export function createReadModelActivities({ sql, links }: { sql: Sql; links: Rev
             ...(audience.length ? { recipients: audience.map((a) => a.personId) } : {}),
           },
         });
-        await queueMail(tx, transition, audience, links);
+        await queueMail(tx, transition, audience);
       });
     },
   };

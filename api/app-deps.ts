@@ -1,8 +1,19 @@
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
+import { EncryptionCodec } from '../codec/encryption-codec';
+import type { Config } from '../config/env';
+import { policyFrom } from '../config/policy';
 import type { Sql } from '../db/client';
 import type { Policy } from '../domain/pipeline';
-import type { TokenVerifier } from './auth';
-import type { NoteWorkflows } from './note-workflow';
+import { createTokenVerifier, type TokenVerifier } from './auth';
+import { noteWorkflows, type NoteWorkflows } from './note-workflow';
+
+export interface RateLimits {
+  /** Requests to one review link path per client address and minute. */
+  reviewPerMinute: number;
+  /** Failed authentications per client address and minute before further attempts get 429. */
+  failedAuthPerMinute: number;
+}
 
 /** What the routes are handed: real clients in production and in tests alike. */
 export interface AppDeps {
@@ -14,4 +25,31 @@ export interface AppDeps {
   policy: Policy;
   /** Verifies the personal review links that the worker's mail carries. */
   reviewLinkSecret: string;
+  /** The codec of the workers, run for operators by the codec endpoint. */
+  payloadCodec: PayloadCodec;
+  namespace: string;
+  /** Origins of the Temporal UI: the only pages that may call the codec endpoint. */
+  uiOrigins: string[];
+  /** Where people reach the API (PUBLIC_BASE_URL); cookies are Secure when it is HTTPS. */
+  publicBaseUrl: string;
+  limits: RateLimits;
+}
+
+export const RATE_LIMITS: RateLimits = { reviewPerMinute: 60, failedAuthPerMinute: 20 };
+
+/** The routes' dependencies from the validated configuration and the clients built from it. */
+export function appDeps(config: Config, sql: Sql, temporal: Client): AppDeps {
+  return {
+    sql,
+    temporal,
+    notes: noteWorkflows(temporal, config.TEMPORAL_TASK_QUEUE),
+    verify: createTokenVerifier(config),
+    policy: policyFrom(config),
+    reviewLinkSecret: config.REVIEW_LINK_SECRET,
+    payloadCodec: new EncryptionCodec(config.PAYLOAD_KEYS),
+    namespace: config.TEMPORAL_NAMESPACE,
+    uiOrigins: config.TEMPORAL_UI_ORIGINS,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    limits: RATE_LIMITS,
+  };
 }

@@ -1,28 +1,38 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Actor } from '../domain/roles';
 import type { AppDeps } from './app-deps';
-import { authenticate } from './auth';
+import { createAuthenticator } from './auth';
 import { errorHandler, sendError } from './errors';
+import { harden, SERVER_OPTIONS } from './hardening';
+import { auditRoutes } from './routes/audit';
+import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
 import { noteRoutes } from './routes/notes';
 import { partnerRoutes } from './routes/partners';
 import { reviewRoutes } from './routes/review';
-import { auditRoutes } from './routes/audit';
 import { taskRoutes } from './routes/tasks';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set for every authenticated route before its handler runs. */
+    /** Set for every authenticated route before its handler runs; null before (and on public routes). */
     actor: Actor;
   }
 }
 
-export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+  trustProxy?: FastifyServerOptions['trustProxy'];
+}
+
+export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
+    ...SERVER_OPTIONS,
     logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
     // Review links carry a signed token in the path, longer than the router's default limit of 100.
     routerOptions: { maxParamLength: 2_048 },
@@ -30,7 +40,10 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, `no route ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, `no route ${request.method} ${request.routeOptions.url ?? 'for this path'}`));
+  app.decorateRequest('actor', null as unknown as Actor);
+  await harden(app);
+  await app.register(cookie);
 
   await app.register(swagger, {
     openapi: {
@@ -40,17 +53,18 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Swagger UI runs scripts of its own: its pages get its policy (hashes of its inline scripts), the
+  // API's stays 'none'. Without the upgrade directive, which would break the docs over plain http.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: (csp) => csp.replace(/\s*upgrade-insecure-requests;?/, '') });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
+  const authenticate = createAuthenticator(app, deps.verify, deps.sql, deps.limits.failedAuthPerMinute);
   await app.register(healthRoutes, deps);
   await app.register(reviewRoutes, deps);
-  app.decorateRequest('actor', null as unknown as Actor);
+  await app.register(codecRoutes, { ...deps, authenticate, prefix: '/codec' });
   await app.register(async (authenticated) => {
     // onRequest, before body parsing: an anonymous caller learns nothing about what a body should be.
-    authenticated.addHook('onRequest', async (request) => {
-      request.actor = await authenticate(request, deps.verify, deps.sql);
-    });
+    authenticated.addHook('onRequest', authenticate());
     await authenticated.register(partnerRoutes, deps);
     await authenticated.register(noteRoutes, deps);
     await authenticated.register(taskRoutes, deps);

@@ -1,35 +1,59 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../config/env';
 import type { Sql } from '../db/client';
 import { findActivePerson } from '../db/people';
-import { type Actor, hasRole, type Role, Role as RoleSchema } from '../domain/roles';
+import { type Actor, hasRole, PersonId, type Role, Role as RoleSchema } from '../domain/roles';
 import { ApiError } from './errors';
 
-const Claims = z.object({ sub: z.string().min(1), roles: z.array(z.string()) });
+const Claims = z.object({ sub: PersonId, roles: z.array(z.string()), iat: z.number(), exp: z.number() });
 
 export type TokenVerifier = (token: string) => Promise<z.infer<typeof Claims>>;
 
-/** HS256 with a shared secret in development; an identity provider's JWKS in production. */
-export function createTokenVerifier(config: Pick<Config, 'AUTH_JWT_SECRET' | 'AUTH_JWKS_URL'>): TokenVerifier {
+export type TokenConfig = Pick<Config, 'AUTH_JWT_SECRET' | 'AUTH_JWKS_URL' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_TOKEN_MAX_LIFETIME'>;
+
+/** Signing algorithms accepted from an identity provider's JWKS; HS256 only with the shared secret. */
+const JWKS_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
+/** Clocks of the provider and of this service may differ this much. */
+const CLOCK_TOLERANCE_S = 30;
+
+/**
+ * HS256 with a shared secret in development; an identity provider's JWKS in production. A token must
+ * name its issuer and audience, carry `iat` (not in the future) and `exp` (not past), and live no
+ * longer than AUTH_TOKEN_MAX_LIFETIME: a token minted to last for ever is refused, whoever signed it.
+ */
+export function createTokenVerifier(config: TokenConfig): TokenVerifier {
   const key: Uint8Array | JWTVerifyGetKey = config.AUTH_JWKS_URL
     ? createRemoteJWKSet(new URL(config.AUTH_JWKS_URL))
     : new TextEncoder().encode(config.AUTH_JWT_SECRET);
-  const algorithms = config.AUTH_JWKS_URL ? undefined : ['HS256'];
-  return async (token) => {
-    const { payload } = await jwtVerify(token, key as Uint8Array, { algorithms });
-    return Claims.parse(payload);
+  const maxLifetimeS = Math.floor(config.AUTH_TOKEN_MAX_LIFETIME / 1000);
+  const options = {
+    algorithms: config.AUTH_JWKS_URL ? JWKS_ALGORITHMS : ['HS256'],
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+    requiredClaims: ['exp', 'iat', 'sub'],
+    maxTokenAge: maxLifetimeS,
+    clockTolerance: CLOCK_TOLERANCE_S,
   };
+  return async (token) => {
+    const { payload } = await jwtVerify(token, key as Uint8Array, options);
+    const claims = Claims.parse(payload);
+    if (claims.exp - claims.iat > maxLifetimeS) throw new Error('the token is made to live longer than allowed');
+    return claims;
+  };
+}
+
+/** The token of an `Authorization: Bearer …` header, if the request has one. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  return request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
 }
 
 /**
  * The caller as the database knows them. The token may narrow the roles the person holds,
  * never widen them: roles are granted in the people table.
  */
-export async function authenticate(request: FastifyRequest, verify: TokenVerifier, sql: Sql): Promise<Actor> {
-  const header = request.headers.authorization;
-  const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+export async function identify(token: string | undefined, verify: TokenVerifier, sql: Sql): Promise<{ actor: Actor; expiresAt: number }> {
   if (!token) throw new ApiError(401, 'a bearer token is required');
   let claims: z.infer<typeof Claims>;
   try {
@@ -40,8 +64,32 @@ export async function authenticate(request: FastifyRequest, verify: TokenVerifie
   const person = await findActivePerson(sql, claims.sub);
   if (!person) throw new ApiError(401, 'the token names no active person');
   const granted = claims.roles.filter((role): role is Role => RoleSchema.safeParse(role).success && person.roles.includes(role as Role));
-  return { id: person.id, roles: granted };
+  return { actor: { id: person.id, roles: granted }, expiresAt: claims.exp };
 }
+
+/**
+ * The onRequest hook of authenticated routes, reading the token where `tokenOf` finds it. Failed
+ * attempts count per client address, across every route: a guesser of tokens meets a limit (429),
+ * a holder of a valid token never does.
+ */
+export function createAuthenticator(app: FastifyInstance, verify: TokenVerifier, sql: Sql, failuresPerMinute: number) {
+  const failures = app.createRateLimit({ max: failuresPerMinute, timeWindow: 60_000 });
+  return (tokenOf: (request: FastifyRequest) => string | undefined = bearerToken) =>
+    async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+      const limit = await failures(request, { increment: false });
+      if (!limit.isAllowed && limit.isExceeded) {
+        reply.header('retry-after', String(limit.ttlInSeconds));
+        throw new ApiError(429, 'too many failed attempts to authenticate; try again later');
+      }
+      try {
+        request.actor = (await identify(tokenOf(request), verify, sql)).actor;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) await failures(request);
+        throw error;
+      }
+    };
+}
+export type Authenticator = ReturnType<typeof createAuthenticator>;
 
 export function requireRole(actor: Actor, ...roles: Role[]): void {
   if (!hasRole(actor, ...roles)) {

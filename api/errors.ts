@@ -8,10 +8,15 @@ const CODES: Record<number, string> = {
   403: 'forbidden',
   404: 'not_found',
   405: 'method_not_allowed',
+  408: 'request_timeout',
   409: 'conflict',
+  410: 'gone',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
   422: 'incomplete',
+  429: 'too_many_requests',
+  431: 'headers_too_large',
   503: 'unavailable',
 };
 
@@ -29,9 +34,12 @@ export class ApiError extends Error {
   }
 }
 
+export function errorBody(status: number, message: string, details?: unknown) {
+  return { error: { code: CODES[status] ?? 'internal', message, ...(details === undefined ? {} : { details }) } };
+}
+
 export function sendError(reply: FastifyReply, status: number, message: string, details?: unknown): FastifyReply {
-  const body = { error: { code: CODES[status] ?? 'internal', message, ...(details === undefined ? {} : { details }) } };
-  return reply.code(status).type('application/json').send(body);
+  return reply.code(status).type('application/json').send(errorBody(status, message, details));
 }
 
 /** One JSON error shape for every failure; anything unexpected is a 500 whose detail stays in the log. */
@@ -47,6 +55,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) return sendError(reply, status, error.message);
+  // The error's message may quote what was sent (PostgreSQL does): the log serializer keeps it out.
   request.log.error({ err: error }, 'request failed');
   return sendError(reply, 500, 'internal error');
 }

@@ -5,7 +5,7 @@ import { startApi } from './server';
 /** `npm run api`: configuration in, clients out, listen until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  for (const name of devSecretsInUse(config)) console.warn(`WARNING: ${name} is the built-in development secret; set it outside development`);
+  for (const name of devSecretsInUse(config)) console.warn(`WARNING: ${name} is the built-in development value; set it outside development`);
   const sql = createSql(config.DATABASE_URL);
   const api = await startApi(config, sql);
   const stop = async () => {

@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import { DEV_PAYLOAD_KEYS, PayloadKeys } from '../codec/payload-keys';
 
 /** A dev secret so that a fresh clone starts; start-up warns loudly whenever it is in use. */
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-weighing-notes-0000';
 export const DEV_REVIEW_LINK_SECRET = 'dev-only-review-link-secret-change-me-0000';
+/** The `iss` and `aud` of the tokens `npm start` and `npm run tokens` mint. */
+export const DEV_AUTH_ISSUER = 'weighing-notes-dev';
+export const DEV_AUTH_AUDIENCE = 'weighing-notes-api';
 
 const url = (protocols: string[]) =>
   z.string().refine((value) => {
@@ -15,6 +19,8 @@ const url = (protocols: string[]) =>
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+const DEV_KEYS = PayloadKeys.parse(DEV_PAYLOAD_KEYS);
+
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 /** A duration such as `10d`, `36h`, `90s` or `500ms`, in milliseconds. */
 const duration = z
@@ -26,6 +32,10 @@ const duration = z
   })
   .pipe(z.number().int().positive('must be longer than 0'));
 const count = (min: number) => z.coerce.number().int().min(min);
+const origins = z
+  .string()
+  .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+  .pipe(z.array(url(['http:', 'https:']).refine((origin) => new URL(origin).origin === origin, 'each must be an origin, e.g. https://temporal.example')).min(1));
 
 /** Every variable of API.md, with the defaults it names. */
 export const EnvSchema = z
@@ -41,8 +51,27 @@ export const EnvSchema = z
     MAIL_FROM: z.string().min(3).default('Weighing notes <no-reply@weighing-notes.invalid>'),
     PUBLIC_BASE_URL: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
     PORT: port.default(3000),
+    /** Loopback unless told otherwise: the dev secrets must not face a network by accident. */
+    HOST: z
+      .string()
+      .regex(/^[A-Za-z0-9.:-]+$/, 'must be a host name or an IP address')
+      .default('127.0.0.1'),
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    /** Addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client (rate limits count clients). */
+    TRUST_PROXY: z
+      .string()
+      .regex(/^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$/, 'must be IP addresses or CIDRs, comma-separated')
+      .optional(),
     AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     AUTH_JWKS_URL: url(['http:', 'https:']).optional(),
+    AUTH_ISSUER: z.string().min(1).default(DEV_AUTH_ISSUER),
+    AUTH_AUDIENCE: z.string().min(1).default(DEV_AUTH_AUDIENCE),
+    /** The longest a bearer token may live (`exp` − `iat`), however its issuer set it. */
+    AUTH_TOKEN_MAX_LIFETIME: duration.prefault('12h'),
+    /** Keys of the Temporal payload codec: the first encrypts, all decrypt. */
+    PAYLOAD_KEYS: PayloadKeys.optional(),
+    /** Origins of the Temporal UI, the only ones whose pages may call the codec endpoint. */
+    TEMPORAL_UI_ORIGINS: origins.prefault('http://127.0.0.1:8233,http://localhost:8233'),
     /** Signs the personal review links in emails; its own key, so a leaked link key cannot mint API tokens. */
     REVIEW_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_REVIEW_LINK_SECRET),
     REVIEW_LINK_TTL: duration.prefault('30d'),
@@ -59,10 +88,23 @@ export const EnvSchema = z
     QUORUM_DEFAULT: count(1).default(1),
     QUORUM_LEGAL_HIGH_RISK: count(1).default(2),
   })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    // Production runs on its own secrets and keys only: none is left to a built-in default.
+    const refuse = (name: string, message: string) => ctx.addIssue({ code: 'custom', path: [name], message });
+    if (!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) refuse('AUTH_JWKS_URL', 'set it (or AUTH_JWT_SECRET) when NODE_ENV=production');
+    if (env.AUTH_JWT_SECRET === DEV_JWT_SECRET) refuse('AUTH_JWT_SECRET', 'the built-in development secret is refused when NODE_ENV=production');
+    if (env.REVIEW_LINK_SECRET === DEV_REVIEW_LINK_SECRET) refuse('REVIEW_LINK_SECRET', 'set it when NODE_ENV=production');
+    if (!env.PAYLOAD_KEYS) refuse('PAYLOAD_KEYS', 'set it when NODE_ENV=production');
+    else if (env.PAYLOAD_KEYS.some(({ key }) => DEV_KEYS.some((dev) => dev.key.equals(key)))) refuse('PAYLOAD_KEYS', 'the built-in development key is refused when NODE_ENV=production');
+    if (env.AUTH_ISSUER === DEV_AUTH_ISSUER) refuse('AUTH_ISSUER', 'set it when NODE_ENV=production');
+    if (env.AUTH_AUDIENCE === DEV_AUTH_AUDIENCE) refuse('AUTH_AUDIENCE', 'set it when NODE_ENV=production');
+  })
   .transform((env) => ({
     ...env,
     // Neither verifier configured means development: fall back to the dev secret (and warn).
     AUTH_JWT_SECRET: env.AUTH_JWT_SECRET ?? (env.AUTH_JWKS_URL ? undefined : DEV_JWT_SECRET),
+    PAYLOAD_KEYS: env.PAYLOAD_KEYS ?? DEV_KEYS,
   }));
 
 export type Config = z.output<typeof EnvSchema>;
@@ -74,7 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const parsed = EnvSchema.safeParse(blankAsUnset);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   return parsed.data;
@@ -85,5 +127,6 @@ export function devSecretsInUse(config: Config): string[] {
   return [
     ...(config.AUTH_JWT_SECRET === DEV_JWT_SECRET ? ['AUTH_JWT_SECRET'] : []),
     ...(config.REVIEW_LINK_SECRET === DEV_REVIEW_LINK_SECRET ? ['REVIEW_LINK_SECRET'] : []),
+    ...(config.PAYLOAD_KEYS === DEV_KEYS ? ['PAYLOAD_KEYS'] : []),
   ];
 }

@@ -64,11 +64,14 @@ export async function verifyAudit(sql: Sql | InTransaction): Promise<AuditVerdic
   return { ok: true, checked };
 }
 
+/** An entry for an event of its own (a read, a refusal), in a transaction of its own. */
+export function auditEvent(sql: Sql, entry: Omit<AuditEntry, 'eventKey' | 'at'>): Promise<void> {
+  return sql.begin((tx) => appendAudit(tx, { ...entry, eventKey: `${entry.action}/${randomUUID()}`, at: new Date() }));
+}
+
 /** Every view of a note's content is an audit entry (DOMAIN.md, accountability). */
 export function auditContentRead(sql: Sql, actorId: string, noteId: string, what: string, revision: number): Promise<void> {
-  return sql.begin((tx) =>
-    appendAudit(tx, { eventKey: `read/${randomUUID()}`, at: new Date(), actorId, action: 'note.content_read', noteId, details: { what, revision } }),
-  );
+  return auditEvent(sql, { actorId, action: 'note.content_read', noteId, details: { what, revision } });
 }
 
 /** The newest revision of a note before `before` whose content this person has read, if any. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../domain/canonical-json';
 import type { NoteContent, RiskRating } from '../domain/note-content';
-import { type NoteState, type NoteStatus, type Outcome, type Stage, STAGE_ROLE } from '../domain/pipeline';
-import type { Role } from '../domain/roles';
+import type { NoteState, NoteStatus, Outcome, Stage } from '../domain/pipeline';
+import type { ReadGrant } from '../domain/need-to-know';
 import type { Sql, Tx } from './client';
 
 export function contentSha256(content: NoteContent): string {
@@ -59,6 +59,15 @@ export async function projectState(tx: Tx, s: NoteState): Promise<void> {
                      superseded_by = ${s.supersededBy}, reassessment = ${s.reassessment},
                      version = ${s.version}, updated_at = now()
     where id = ${s.noteId} and version < ${s.version}`;
+  // Apart from the version check: a stage once reached stays reached, whatever order projections land in.
+  if (s.stage) await tx`update notes set reached_stages = array_append(reached_stages, ${s.stage}::text) where id = ${s.noteId} and not (${s.stage}::text = any(reached_stages))`;
+}
+
+/** The read grant of `domain/need-to-know` as a condition on `notes n`: the same rule, in SQL. */
+function readableBy(sql: Sql, grant: ReadGrant) {
+  if (grant.everyNote) return sql`true`;
+  const drafted = grant.draftedBy ? sql`n.drafter_id = ${grant.draftedBy}` : sql`false`;
+  return sql`(${drafted} or n.reached_stages && ${grant.stages}::text[])`;
 }
 
 export interface DecisionRow {
@@ -92,7 +101,7 @@ export async function dropStagedComment(sql: Sql, id: string): Promise<void> {
   await sql`delete from comments where id = ${id}`;
 }
 
-const SUMMARY_COLUMNS = `n.id, n.partner_id, n.drafter_id, n.status, n.stage, n.current_revision as revision, n.overall_risk,
+const SUMMARY_COLUMNS = `n.id, n.partner_id, n.drafter_id, n.status, n.stage, n.reached_stages, n.current_revision as revision, n.overall_risk,
   n.stage_due_at, n.adopted_at, n.review_due_at, n.supersedes, n.superseded_by, n.reassessment, n.created_at, n.updated_at`;
 
 interface SummaryRow {
@@ -101,6 +110,7 @@ interface SummaryRow {
   drafterId: string;
   status: NoteStatus;
   stage: Stage | null;
+  reachedStages: Stage[];
   revision: number;
   overallRisk: RiskRating | null;
   stageDueAt: Date | null;
@@ -135,8 +145,9 @@ export interface NoteFilter {
   offset: number;
 }
 
-export async function listNotes(sql: Sql, f: NoteFilter): Promise<{ items: NoteSummary[]; total: number }> {
-  const where = sql`where true
+/** Notes this person may read (need to know), newest first. */
+export async function listNotes(sql: Sql, f: NoteFilter, grant: ReadGrant): Promise<{ items: NoteSummary[]; total: number }> {
+  const where = sql`where ${readableBy(sql, grant)}
     ${f.status ? sql`and n.status = ${f.status}` : sql``}
     ${f.stage ? sql`and n.stage = ${f.stage}` : sql``}
     ${f.partnerId ? sql`and n.partner_id = ${f.partnerId}` : sql``}`;
@@ -178,14 +189,16 @@ export async function findNote(sql: Sql, id: string): Promise<NoteView | undefin
   };
 }
 
-/** The caller's inbox: open stages of their roles, on revisions they did not write and have not decided. */
-export async function tasksFor(sql: Sql, actorId: string, roles: Role[]): Promise<NoteSummary[]> {
-  const stages = (Object.entries(STAGE_ROLE) as [Stage, Role][]).filter(([, role]) => roles.includes(role)).map(([stage]) => stage);
-  if (!stages.length) return [];
+/**
+ * The caller's inbox: open stages at which they review, on revisions they did not write and have not
+ * decided, among the notes they may read.
+ */
+export async function tasksFor(sql: Sql, actorId: string, grant: ReadGrant): Promise<NoteSummary[]> {
+  if (!grant.stages.length) return [];
   const rows = await sql<SummaryRow[]>`
     select ${sql.unsafe(SUMMARY_COLUMNS)}
     from notes n join note_revisions r on r.note_id = n.id and r.revision = n.current_revision
-    where n.status = 'IN_REVIEW' and n.stage in ${sql(stages)} and r.author_id <> ${actorId}
+    where n.status = 'IN_REVIEW' and n.stage in ${sql(grant.stages)} and r.author_id <> ${actorId} and ${readableBy(sql, grant)}
       and not exists (select 1 from decisions d where d.note_id = n.id and d.stage = n.stage
                       and d.revision = n.current_revision and d.actor_id = ${actorId})
     order by n.stage_due_at nulls last, n.id`;

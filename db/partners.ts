@@ -1,12 +1,12 @@
 import type { Partner, PartnerInput } from '../domain/partner';
-import type { Sql } from './client';
+import type { Sql, Tx } from './client';
 
 type PartnerRow = Omit<Partner, 'createdAt'> & { createdAt: Date };
 
 const toPartner = ({ createdAt, ...rest }: PartnerRow): Partner => ({ ...rest, createdAt: createdAt.toISOString() });
 
 /** Inserts a partner; returns undefined when one with the same name and country exists. */
-export async function insertPartner(sql: Sql, id: string, input: PartnerInput, createdBy: string): Promise<Partner | undefined> {
+export async function insertPartner(sql: Tx, id: string, input: PartnerInput, createdBy: string): Promise<Partner | undefined> {
   const [row] = await sql<PartnerRow[]>`
     insert into partners (id, name, country, kind, relationship, srm_priority, created_by)
     values (${id}, ${input.name}, ${input.country}, ${input.kind}, ${input.relationship}, ${input.srmPriority}, ${createdBy})

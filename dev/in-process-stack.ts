@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
+import { type Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from '../api/app';
-import { createTokenVerifier } from '../api/auth';
-import { noteWorkflows } from '../api/note-workflow';
+import { appDeps } from '../api/app-deps';
+import { createTemporalClient } from '../clients/temporal-client';
+import { type Config, loadConfig } from '../config/env';
 import { createSql, type Sql } from '../db/client';
 import type { Policy } from '../domain/pipeline';
-import { createMailer } from '../clients/mailer';
+import { activityDeps } from '../worker/run-worker';
 import { createWorker } from '../worker/create-worker';
 import { seed } from './seed';
 
@@ -21,14 +22,20 @@ export interface InProcessStackOptions {
   reviewLinkSecret: string;
   /** Base of review links in mail; the API is driven in-process, so any URL whose path the test reads. */
   publicBaseUrl: string;
+  /** PAYLOAD_KEYS as configured; the development key when unset. */
+  payloadKeys?: string;
   /** A prebuilt bundle; otherwise the worker bundles the workflows itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   interceptors?: WorkerOptions['interceptors'];
   /** Also listen on this port (127.0.0.1), for a browser; otherwise the API is driven by `inject` only. */
   port?: number;
+  /** The API's logger (tests read its access log); silent otherwise. */
+  logger?: FastifyServerOptions['logger'];
 }
 
 export interface InProcessStack {
+  /** The configuration the API and the worker were built from, as `loadConfig` made it. */
+  config: Config;
   app: FastifyInstance;
   sql: Sql;
   client: Client;
@@ -58,30 +65,39 @@ export async function startInProcessStack(options: InProcessStackOptions): Promi
   const sql = createSql(options.databaseUrl);
   await seed(sql);
   const taskQueue = `in-process-${randomUUID()}`;
-  const connection = await Connection.connect({ address: options.temporalAddress });
-  const client = new Client({ connection });
-  const app = await buildApp({
-    sql,
-    temporal: client,
-    notes: noteWorkflows(client, taskQueue),
-    verify: createTokenVerifier({ AUTH_JWT_SECRET: options.jwtSecret, AUTH_JWKS_URL: undefined }),
-    policy: options.policy,
-    reviewLinkSecret: options.reviewLinkSecret,
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: options.databaseUrl,
+    TEMPORAL_ADDRESS: options.temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SMTP_URL: options.smtpUrl,
+    PUBLIC_BASE_URL: options.publicBaseUrl,
+    AUTH_JWT_SECRET: options.jwtSecret,
+    REVIEW_LINK_SECRET: options.reviewLinkSecret,
+    PAYLOAD_KEYS: options.payloadKeys,
   });
+  const connection = await Connection.connect({ address: options.temporalAddress });
+  const client = createTemporalClient(connection, config.TEMPORAL_NAMESPACE, config.PAYLOAD_KEYS);
+  const app = await buildApp({ ...appDeps(config, sql, client), policy: options.policy }, { logger: options.logger });
   if (options.port !== undefined) await app.listen({ port: options.port, host: '127.0.0.1' });
   // Started last: a worker left running by a failed set-up would keep the process from ending.
   const nativeConnection = await NativeConnection.connect({ address: options.temporalAddress });
-  const deps = {
-    sql,
-    mail: createMailer(options.smtpUrl, 'Weighing notes <no-reply@weighing-notes.invalid>'),
-    links: { secret: options.reviewLinkSecret, baseUrl: options.publicBaseUrl, ttlMs: 30 * 24 * 3600 * 1000 },
-  };
+  const deps = activityDeps(config, sql);
   const newWorker = (): Promise<Worker> =>
-    createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps, workflowBundle: options.workflowBundle, interceptors: options.interceptors });
+    createWorker({
+      connection: nativeConnection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue,
+      deps,
+      payloadKeys: config.PAYLOAD_KEYS,
+      workflowBundle: options.workflowBundle,
+      interceptors: options.interceptors,
+    });
   let worker = await newWorker();
   let running = worker.run();
 
   return {
+    config,
     app,
     sql,
     client,

@@ -5,6 +5,7 @@ import { type Config, ConfigError, devSecretsInUse, loadConfig } from '../config
 import { startApi } from '../api/server';
 import { createSql, type Sql } from '../db/client';
 import { ensureDatabase, migrate } from '../db/migrate';
+import { installWorkerLogger } from '../clients/logger';
 import { runWorker } from '../worker/run-worker';
 import { startMailSink } from './mail-sink';
 import { seed } from './seed';
@@ -60,7 +61,15 @@ async function temporal(config: Config): Promise<string | undefined> {
   }
   const cli = await findOrGetTemporalCli(log);
   const { host, port } = hostPort(config.TEMPORAL_ADDRESS);
-  const child = startDevServer({ cliPath: cli.path, host, port, uiPort: TEMPORAL_UI_PORT, namespace: config.TEMPORAL_NAMESPACE, dbFile: join(DATA_DIR, 'temporal.db') });
+  const child = startDevServer({
+    cliPath: cli.path,
+    host,
+    port,
+    uiPort: TEMPORAL_UI_PORT,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dbFile: join(DATA_DIR, 'temporal.db'),
+    codecEndpoint: `${config.PUBLIC_BASE_URL}/codec`,
+  });
   stops.push({ name: 'Temporal dev server', stop: stopChild(child) });
   const connection = await connectWithin(config.TEMPORAL_ADDRESS, 60_000);
   if (!connection) throw new Error(`Temporal dev server did not answer at ${config.TEMPORAL_ADDRESS} within 60 s`);
@@ -97,6 +106,7 @@ async function main(): Promise<void> {
   const sql = await database(config);
   const mailUi = await mailSink(config);
 
+  installWorkerLogger('WARN');
   const worker = await runWorker(config, sql);
   stops.push({ name: 'worker', stop: () => worker.stop() });
 
@@ -116,13 +126,11 @@ Weighing notes is running. Ctrl-C stops what this command started.
   API docs        ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)
   Health          ${apiUrl}/health
   Temporal UI     ${temporalUi ?? '(the running server’s own UI)'}
+  Codec sign-in   ${apiUrl}/codec/sign-in   (operators: payloads decoded in the Temporal UI)
   Mail sink       ${mailUi ?? `(the SMTP server at ${config.SMTP_URL})`}
 `);
-  if (config.AUTH_JWT_SECRET) {
-    for (const name of devSecretsInUse(config)) console.log(`WARNING: ${name} is the built-in development secret.`);
-    console.log('Dev tokens (Authorization: Bearer <token>), valid 30 days:');
-    await printTokens(config.AUTH_JWT_SECRET);
-  }
+  for (const name of devSecretsInUse(config)) console.log(`WARNING: ${name} is the built-in development value; set it outside development.`);
+  if (config.AUTH_JWT_SECRET) await printTokens(config);
 }
 
 async function shutdown(): Promise<void> {

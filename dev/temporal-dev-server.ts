@@ -30,6 +30,8 @@ export interface DevServerOptions {
   namespace: string;
   /** A SQLite file, so executions survive a restart of `npm start`. */
   dbFile: string;
+  /** The API's codec endpoint, which the UI calls to show payloads decoded to an operator. */
+  codecEndpoint: string;
 }
 
 /** `temporal server start-dev` with its UI, a persistent database and the product's search attributes. */
@@ -40,6 +42,7 @@ export function startDevServer(options: DevServerOptions): ChildProcess {
     '--ip', options.host,
     '--port', String(options.port),
     '--ui-port', String(options.uiPort),
+    '--ui-codec-endpoint', options.codecEndpoint,
     '--namespace', options.namespace,
     '--db-filename', options.dbFile,
     '--log-level', 'error',

@@ -66,7 +66,7 @@ export async function startThrowawayProduct(options: { jwtSecret: string; listen
     policy: DEFAULT_POLICY,
     jwtSecret: options.jwtSecret,
     smtpUrl: `smtp://127.0.0.1:${mail.smtpPort}`,
-    reviewLinkSecret: options.jwtSecret,
+    reviewLinkSecret: `${options.jwtSecret}/review-links`,
     publicBaseUrl: baseUrl,
     port,
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText, line } from './text';
 
 /** The five statutory criteria of Wiv 2017 art. 88 (DOMAIN.md), in the order a note treats them. */
 export const CRITERIA = [
@@ -25,12 +26,12 @@ export type CooperationForm = z.infer<typeof CooperationForm>;
 
 export const Classification = z.enum(['departementaal_vertrouwelijk', 'stg_confidentieel', 'stg_geheim', 'stg_zeer_geheim']);
 
-const text = z.string().max(50_000);
+const text = freeText(50_000);
 
 export const CriterionAssessment = z
   .object({
     findings: text.default(''),
-    sources: z.array(z.string().min(1).max(2_000)).max(200).default([]),
+    sources: z.array(line(2_000).min(1)).max(200).default([]),
     rating: RiskRating.nullable().default(null),
     mitigations: text.default(''),
   })

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { line } from './text';
 
 export const PartnerInput = z
   .object({
-    name: z.string().trim().min(2).max(200),
-    country: z.string().trim().min(2).max(100),
+    name: line(200).trim().min(2),
+    country: line(100).trim().min(2),
     kind: z.enum(['military', 'civil', 'combined']),
     relationship: z.enum(['bilateral', 'nato', 'eu', 'other_multilateral']),
     srmPriority: z.number().int().min(1).max(5).describe('SRM priority, 1 = highest'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CooperationForm, type NoteContent, RiskRating } from './note-content';
+import { type CooperationForm, type NoteContent, RiskRating } from './note-content';
 import { Refusal } from './refusal';
 import { Actor, hasRole, type Role } from './roles';
 
@@ -36,20 +36,54 @@ const Millis = z.number().int().positive();
 /** Forms of cooperation that need the minister's permission (design, after the law's ministerial permission). */
 export const MINISTERIAL_FORMS: CooperationForm[] = ['unevaluated_data_provision', 'technical_operational_support', 'assistance_requests'];
 
-/** What the workflow knows of a revision: who wrote it, its hash, and the facts that route it. No content. */
+/**
+ * What the workflow knows of a revision: who wrote it, its hash, and the facts that route it and set
+ * its deadlines. No content: the permitted forms themselves stay in PostgreSQL; the workflow holds
+ * only whether one of them needs the minister.
+ */
 export const RevisionFacts = z.object({
   revision: Revision,
   contentSha256: Sha256,
   authorId: z.string().min(1),
   overallRisk: RiskRating.nullable(),
-  permittedCooperation: z.array(CooperationForm),
+  /** A permitted form of cooperation needs the minister's permission. */
+  ministerialForms: z.boolean(),
   /** The review date the note names, if any (YYYY-MM-DD). */
   reviewDate: z.iso.date().nullable(),
 });
 export type RevisionFacts = z.infer<typeof RevisionFacts>;
 
+export function needsMinisterialPermission(forms: readonly CooperationForm[]): boolean {
+  return forms.some((form) => MINISTERIAL_FORMS.includes(form));
+}
+
 export function revisionFacts(content: NoteContent, revision: number, contentSha256: string, authorId: string): RevisionFacts {
-  return { revision, contentSha256, authorId, overallRisk: content.overallRisk, permittedCooperation: content.permittedCooperation, reviewDate: content.reviewDate };
+  return {
+    revision,
+    contentSha256,
+    authorId,
+    overallRisk: content.overallRisk,
+    ministerialForms: needsMinisterialPermission(content.permittedCooperation),
+    reviewDate: content.reviewDate,
+  };
+}
+
+/**
+ * Executions started before the codec carried the permitted forms themselves (a revision's facts,
+ * hence every state and re-assessment they hand on). Each run reduces them to the routing fact at
+ * its start, so the forms never reach a payload again.
+ */
+export type LegacyRevisionFacts = Omit<RevisionFacts, 'ministerialForms'> & { permittedCooperation: CooperationForm[] };
+export type StoredNoteState = Omit<NoteState, 'current'> & { current: RevisionFacts | LegacyRevisionFacts };
+
+export function upgradeRevisionFacts(facts: RevisionFacts | LegacyRevisionFacts): RevisionFacts {
+  if (!('permittedCooperation' in facts)) return facts;
+  const { permittedCooperation, ...rest } = facts;
+  return { ...rest, ministerialForms: needsMinisterialPermission(permittedCooperation) };
+}
+
+export function upgradeNoteState(state: StoredNoteState): NoteState {
+  return { ...state, current: upgradeRevisionFacts(state.current) };
 }
 
 /** The configurable part of the rules: quorum and every duration (days in production, seconds in tests). */
@@ -141,8 +175,8 @@ export const ReassessRequest = z.object({ eventId: z.uuid(), actor: Actor });
 export type ReassessRequest = z.infer<typeof ReassessRequest>;
 
 /** The routing rule: the minister decides at high risk or where the forms need ministerial permission. */
-export function requiresMinister(facts: Pick<RevisionFacts, 'overallRisk' | 'permittedCooperation'>): boolean {
-  return facts.overallRisk === 'high' || facts.permittedCooperation.some((form) => MINISTERIAL_FORMS.includes(form));
+export function requiresMinister(facts: Pick<RevisionFacts, 'overallRisk' | 'ministerialForms'>): boolean {
+  return facts.overallRisk === 'high' || facts.ministerialForms;
 }
 
 export function stagesFor(facts: RevisionFacts): Stage[] {

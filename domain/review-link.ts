@@ -17,13 +17,14 @@ export type ReviewLinkClaims = z.infer<typeof ReviewLinkClaims>;
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
-export function signReviewLink(secret: string, claims: ReviewLinkClaims, expiresAt: Date): Promise<string> {
+/** Issued at the moment the mail was queued: the same claims always give the same link. */
+export function signReviewLink(secret: string, claims: ReviewLinkClaims, expiresAt: Date, issuedAt = new Date()): Promise<string> {
   const { sub, jti, ...rest } = claims;
   return new SignJWT(rest)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)
     .setJti(jti)
-    .setIssuedAt()
+    .setIssuedAt(Math.floor(issuedAt.getTime() / 1000))
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
     .sign(key(secret));
 }

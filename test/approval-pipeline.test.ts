@@ -4,13 +4,13 @@ import { useStack } from './support/stack';
 
 const suite = useStack();
 
-/** Everything a refused request must leave as it was: the read model, decisions and the story in the audit trail. */
+/** Everything a refused request must leave as it was: the read model, decisions and the story in the audit trail (reads and refusals are on the record, but no part of the story). */
 async function footprint(noteId: string) {
   return suite.stack.sql`
     select (select row_to_json(n) from notes n where n.id = ${noteId}) as note,
            (select count(*)::int from decisions where note_id = ${noteId}) as decisions,
            (select count(*)::int from note_revisions where note_id = ${noteId}) as revisions,
-           (select count(*)::int from audit_log where note_id = ${noteId} and action <> 'note.content_read') as events`;
+           (select count(*)::int from audit_log where note_id = ${noteId} and action not in ('note.content_read', 'note.access_refused')) as events`;
 }
 
 async function expectRefused(res: { statusCode: number; json: () => unknown }, status: number, noteId: string, before: unknown) {
@@ -95,7 +95,9 @@ describe('the approval pipeline, end to end through HTTP', () => {
     }
     const id = await suite.http.createNote('anna.devries');
     const snapshot = await footprint(id);
-    await expectRefused(await suite.http.call('bram.jansen', 'POST', `/notes/${id}/withdraw`, { reason: 'Not mine.' }), 403, id, snapshot);
+    // Another drafter has no need to know this note: for them it does not exist.
+    await expectRefused(await suite.http.call('bram.jansen', 'POST', `/notes/${id}/withdraw`, { reason: 'Not mine.' }), 404, id, snapshot);
+    await expectRefused(await suite.http.call('carla.bakker', 'POST', `/notes/${id}/withdraw`, { reason: 'Not mine.' }), 404, id, snapshot);
   });
 });
 
@@ -114,12 +116,15 @@ describe('every refusal leaves no trace', () => {
     expect(fields).toEqual(expect.arrayContaining(['criteria.dataProtection.findings', 'criteria.legalPowers.rating', 'overallRisk', 'classification']));
   });
 
-  it('refuses a submit by another drafter (403)', async () => {
-    await expectRefused(await suite.http.submit('bram.jansen', id), 403, id, await footprint(id));
+  it('refuses a submit by another drafter as if the note did not exist (404), and by the head of service (403)', async () => {
+    await expectRefused(await suite.http.submit('bram.jansen', id), 404, id, await footprint(id));
+    await expectRefused(await suite.http.submit('gert.mulder', id), 403, id, await footprint(id));
   });
 
   it.each([
-    ['the wrong role', 'daan.visser', 1, 403],
+    // Legal review has not been reached: to the legal adviser the note does not exist yet.
+    ['a role whose stage the note has not reached', 'daan.visser', 1, 404],
+    ['the wrong role', 'gert.mulder', 1, 403],
     ['the revision’s own author', 'anna.devries', 1, 403],
     ['a stale revision', 'carla.bakker', 2, 409],
   ])('refuses a decision by %s', async (_why, who, revision, status) => {
@@ -146,7 +151,7 @@ describe('authentication and input', () => {
   let partnerId: string;
   const written = () => suite.stack.sql`
     select (select count(*) from notes where partner_id = ${partnerId})::int as notes,
-           (select count(*) from audit_log where details->>'partnerId' = ${partnerId})::int as audit`;
+           (select count(*) from audit_log where details->>'partnerId' = ${partnerId} and action like 'note.%')::int as audit`;
   beforeAll(async () => {
     const res = await suite.http.call('joke.hendriks', 'POST', '/partners', { name: 'Input Test Service', country: 'Testland', kind: 'civil', relationship: 'eu', srmPriority: 5 });
     partnerId = res.json<{ id: string }>().id;

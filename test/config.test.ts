@@ -1,4 +1,5 @@
-import { ConfigError, DEV_JWT_SECRET, devSecretsInUse, loadConfig } from '../config/env';
+import { DEV_PAYLOAD_KEYS } from '../codec/payload-keys';
+import { ConfigError, DEV_JWT_SECRET, DEV_REVIEW_LINK_SECRET, devSecretsInUse, loadConfig } from '../config/env';
 
 const SECRET = 'x'.repeat(32);
 
@@ -23,11 +24,17 @@ describe('loadConfig', () => {
       SMTP_URL: 'smtp://127.0.0.1:1025',
       PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
       PORT: 3000,
+      HOST: '127.0.0.1',
       AUTH_JWT_SECRET: DEV_JWT_SECRET,
+      AUTH_ISSUER: 'weighing-notes-dev',
+      AUTH_AUDIENCE: 'weighing-notes-api',
+      AUTH_TOKEN_MAX_LIFETIME: 12 * 3600 * 1000,
+      TEMPORAL_UI_ORIGINS: ['http://127.0.0.1:8233', 'http://localhost:8233'],
     });
     expect(config.MAIL_FROM).toMatch(/@/);
     expect(config.AUTH_JWKS_URL).toBeUndefined();
-    expect(devSecretsInUse(config)).toEqual(['AUTH_JWT_SECRET', 'REVIEW_LINK_SECRET']);
+    expect(config.PAYLOAD_KEYS).toEqual([{ id: 'dev-2026', key: expect.any(Buffer) }]);
+    expect(devSecretsInUse(config)).toEqual(['AUTH_JWT_SECRET', 'REVIEW_LINK_SECRET', 'PAYLOAD_KEYS']);
   });
 
   it('treats blank strings as unset', () => {
@@ -47,7 +54,46 @@ describe('loadConfig', () => {
     });
     expect(config).toMatchObject({ DATABASE_URL: 'postgresql://u:p@db:5433/notes', TEMPORAL_ADDRESS: 'temporal.internal:7234', PORT: 8080 });
     expect(config.AUTH_JWT_SECRET).toBe(SECRET);
-    expect(devSecretsInUse(config)).toEqual(['REVIEW_LINK_SECRET']);
+    expect(devSecretsInUse(config)).toEqual(['REVIEW_LINK_SECRET', 'PAYLOAD_KEYS']);
+  });
+
+  it('reads the payload keys in order, the first to encrypt, and refuses malformed ones', () => {
+    const [k2, k1] = ['k2:' + Buffer.alloc(32, 2).toString('base64'), 'k1:' + Buffer.alloc(32, 1).toString('base64')];
+    expect(loadConfig({ PAYLOAD_KEYS: `${k2}, ${k1}` }).PAYLOAD_KEYS).toEqual([
+      { id: 'k2', key: Buffer.alloc(32, 2) },
+      { id: 'k1', key: Buffer.alloc(32, 1) },
+    ]);
+    for (const bad of ['k1', 'k1:short', `${k1},${k1}`, `bad id:${Buffer.alloc(32).toString('base64')}`, ',']) {
+      expect(configErrorOf({ PAYLOAD_KEYS: bad }).message).toMatch(/^invalid configuration: PAYLOAD_KEYS: /);
+    }
+  });
+
+  const production = {
+    NODE_ENV: 'production',
+    AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+    AUTH_ISSUER: 'https://idp.example',
+    AUTH_AUDIENCE: 'weighing-notes',
+    REVIEW_LINK_SECRET: 'r'.repeat(40),
+    PAYLOAD_KEYS: `prod-1:${Buffer.alloc(32, 7).toString('base64')}`,
+  };
+
+  it('starts in production with its own secrets and keys', () => {
+    expect(devSecretsInUse(loadConfig(production))).toEqual([]);
+  });
+
+  it.each([
+    ['PAYLOAD_KEYS', { PAYLOAD_KEYS: undefined }],
+    ['PAYLOAD_KEYS', { PAYLOAD_KEYS: DEV_PAYLOAD_KEYS }],
+    ['AUTH_JWT_SECRET', { AUTH_JWKS_URL: undefined, AUTH_JWT_SECRET: DEV_JWT_SECRET }],
+    ['AUTH_JWKS_URL', { AUTH_JWKS_URL: undefined }],
+    ['REVIEW_LINK_SECRET', { REVIEW_LINK_SECRET: undefined }],
+    ['REVIEW_LINK_SECRET', { REVIEW_LINK_SECRET: DEV_REVIEW_LINK_SECRET }],
+    ['AUTH_ISSUER', { AUTH_ISSUER: undefined }],
+    ['AUTH_AUDIENCE', { AUTH_AUDIENCE: undefined }],
+  ])('refuses in production a missing or development %s, in one line naming it', (name, change) => {
+    const { message } = configErrorOf({ ...production, ...change });
+    expect(message).not.toMatch(/\n/);
+    expect(message).toMatch(new RegExp(`^invalid configuration: ${name}: `));
   });
 
   it('uses no secret at all when only AUTH_JWKS_URL is set', () => {
@@ -67,6 +113,11 @@ describe('loadConfig', () => {
     ['PUBLIC_BASE_URL', 'ftp://x'],
     ['AUTH_JWT_SECRET', 'short'],
     ['AUTH_JWKS_URL', 'nope'],
+    ['HOST', 'not a host!'],
+    ['AUTH_TOKEN_MAX_LIFETIME', 'forever'],
+    ['TEMPORAL_UI_ORIGINS', 'http://ui.example/with/path'],
+    ['TRUST_PROXY', 'everyone'],
+    ['NODE_ENV', 'staging'],
   ])('refuses %s=%p with a one-line ConfigError naming it', (name, value) => {
     const { message } = configErrorOf({ [name]: value });
     expect(message).not.toMatch(/\n/);

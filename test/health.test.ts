@@ -1,9 +1,9 @@
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { buildApp } from '../api/app';
-import { createTokenVerifier } from '../api/auth';
-import { noteWorkflows } from '../api/note-workflow';
+import { appDeps } from '../api/app-deps';
+import { createTemporalClient } from '../clients/temporal-client';
+import { loadConfig } from '../config/env';
 import { createSql } from '../db/client';
-import { DEFAULT_POLICY } from '../domain/pipeline';
 import { runEnv } from './support/run-env';
 
 const env = runEnv();
@@ -15,9 +15,9 @@ beforeAll(async () => {
 afterAll(() => connection?.close());
 
 async function healthWith(databaseUrl: string) {
+  const config = loadConfig({ DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: env.TEST_TEMPORAL_ADDRESS });
   const sql = createSql(databaseUrl, { max: 1 });
-  const temporal = new Client({ connection });
-  const app = await buildApp({ sql, temporal, notes: noteWorkflows(temporal, 'unused'), verify: createTokenVerifier({ AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: undefined }), policy: DEFAULT_POLICY, reviewLinkSecret: 'r'.repeat(32) });
+  const app = await buildApp(appDeps(config, sql, createTemporalClient(connection, config.TEMPORAL_NAMESPACE, config.PAYLOAD_KEYS)));
   try {
     return await app.inject({ method: 'GET', url: '/health' });
   } finally {

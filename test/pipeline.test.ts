@@ -8,12 +8,14 @@ import {
   Policy,
   approvalsSoFar,
   isFinal,
+  needsMinisterialPermission,
   newNoteState,
   nextTimer,
   quorumFor,
   requiresMinister,
   revisionFacts,
   stagesFor,
+  upgradeNoteState,
 } from '../domain/pipeline';
 import type {
   DecisionRequest,
@@ -80,13 +82,13 @@ function facts(change: Partial<RevisionFacts> = {}): RevisionFacts {
     contentSha256: HASH_1,
     authorId: 'anna',
     overallRisk: 'low',
-    permittedCooperation: ['evaluated_intelligence_exchange'],
+    ministerialForms: false,
     reviewDate: REVIEW_DATE,
     ...change,
   };
 }
 
-const MINISTERIAL: Partial<RevisionFacts> = { permittedCooperation: ['technical_operational_support'] };
+const MINISTERIAL: Partial<RevisionFacts> = { ministerialForms: true };
 const HIGH: Partial<RevisionFacts> = { overallRisk: 'high' };
 
 function draft(change: Partial<RevisionFacts> = {}, rules: Policy = policy): NotePipeline {
@@ -218,7 +220,7 @@ describe('routing', () => {
     ['low', ['joint_operations'], false],
     [null, [], false],
   ])('overall risk %p with forms %j → minister required: %p', (overallRisk, permittedCooperation, minister) => {
-    const routed = facts({ overallRisk, permittedCooperation });
+    const routed = facts({ overallRisk, ministerialForms: needsMinisterialPermission(permittedCooperation) });
     expect(requiresMinister(routed)).toBe(minister);
     expect(stagesFor(routed)).toEqual(minister ? FOUR_STAGES : THREE_STAGES);
   });
@@ -230,9 +232,20 @@ describe('routing', () => {
       contentSha256: HASH_2,
       authorId: 'anna',
       overallRisk: 'high',
-      permittedCooperation: ['assistance_requests'],
+      ministerialForms: true,
       reviewDate: '2028-01-31',
     });
+  });
+
+  it('reduces the permitted forms of a state from before the codec to the routing fact', () => {
+    const { revision, contentSha256, authorId, overallRisk, reviewDate } = facts({ overallRisk: 'medium' });
+    const rest = { revision, contentSha256, authorId, overallRisk, reviewDate };
+    const legacy = newNoteState({ noteId: randomUUID(), partnerId: randomUUID(), drafterId: 'anna', supersedes: null, current: facts(), policy });
+    const upgrade = (permittedCooperation: CooperationForm[]) => upgradeNoteState({ ...legacy, current: { ...rest, permittedCooperation } }).current;
+    expect(upgrade(['assistance_requests'])).toEqual({ ...rest, ministerialForms: true });
+    expect(upgrade(['joint_operations'])).toEqual({ ...rest, ministerialForms: false });
+    expect(upgrade(['joint_operations'])).not.toHaveProperty('permittedCooperation');
+    expect(upgradeNoteState(legacy)).toEqual(legacy);
   });
 
   const strict: Policy = { ...policy, quorum: { default: 3, legalHighRisk: 5 } };

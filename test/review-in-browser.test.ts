@@ -28,7 +28,11 @@ describe('a reviewer in a real browser', () => {
     const link = mail.text.match(/http:\/\/127\.0\.0\.1:\d+\/review\/\S+/)![0];
 
     await page.goto(link);
-    await page.getByRole('heading', { level: 1, name: `Review: ${partner.name}` }).waitFor();
+    const ref = `WN-${id.slice(0, 8).toUpperCase()}`;
+    await page.getByRole('heading', { level: 1, name: `Review ${ref}` }).waitFor();
+    // The partner is on the page, but not in its title, which lands in the browser's history.
+    expect(await page.textContent('main')).toContain(partner.name);
+    expect(await page.title()).toBe(`Review ${ref} — Weighing notes`);
     await page.getByLabel('Approve').check();
     await page.getByLabel(/^Comment/).fill('Well argued.');
     await page.getByRole('button', { name: 'Record my decision' }).click();

@@ -1,10 +1,13 @@
-import { loadConfig } from '../config/env';
+import { installWorkerLogger } from '../clients/logger';
+import { devSecretsInUse, loadConfig } from '../config/env';
 import { createSql } from '../db/client';
 import { runWorker } from './run-worker';
 
 /** `npm run worker`: configuration in, clients out, run until SIGINT/SIGTERM (the SDK shuts the worker down on both). */
 async function main(): Promise<void> {
   const config = loadConfig();
+  for (const name of devSecretsInUse(config)) console.warn(`WARNING: ${name} is the built-in development value; set it outside development`);
+  installWorkerLogger();
   const sql = createSql(config.DATABASE_URL);
   try {
     const worker = await runWorker(config, sql);

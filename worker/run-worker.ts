@@ -1,4 +1,5 @@
 import { NativeConnection } from '@temporalio/worker';
+import type { ActivityDeps } from '../activities';
 import type { Config } from '../config/env';
 import type { Sql } from '../db/client';
 import { createMailer } from '../clients/mailer';
@@ -10,14 +11,24 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function runWorker(config: Config, sql: Sql): Promise<RunningWorker> {
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const deps = {
+/** The clients the activities are built from, out of the validated configuration. */
+export function activityDeps(config: Config, sql: Sql): ActivityDeps {
+  return {
     sql,
     mail: createMailer(config.SMTP_URL, config.MAIL_FROM),
     links: { secret: config.REVIEW_LINK_SECRET, baseUrl: config.PUBLIC_BASE_URL, ttlMs: config.REVIEW_LINK_TTL },
   };
-  const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
+}
+
+export async function runWorker(config: Config, sql: Sql): Promise<RunningWorker> {
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    deps: activityDeps(config, sql),
+    payloadKeys: config.PAYLOAD_KEYS,
+  });
   const done = worker.run().finally(() => connection.close());
   return {
     done,

@@ -29,12 +29,14 @@ import {
   type NoteState,
   type ReassessRequest,
   type ReviseRequest,
+  type StoredNoteState,
   type SubmitRequest,
   type WithdrawRequest,
   approvalsSoFar,
   newNoteState,
   nextTimer,
   quorumFor,
+  upgradeNoteState,
 } from '../domain/pipeline';
 import { Refusal } from '../domain/refusal';
 import { type Actor, hasRole } from '../domain/roles';
@@ -53,7 +55,8 @@ export const reassessmentEndedSignal = defineSignal<[{ byNoteId: string }]>('rea
 export const stateQuery = defineQuery<NoteState>('state');
 
 export interface NoteApprovalInput {
-  state: NoteState;
+  /** As the run before handed it on; runs begun before the codec hold an older shape. */
+  state: StoredNoteState;
   /** Events after which a run hands its state to a fresh one; the server's own suggestion comes later. */
   historyLimit?: number;
 }
@@ -90,7 +93,7 @@ const TIMER_ACTION: Record<DueTimer['kind'], Transition['action'] | undefined> =
  * is handed to a fresh run whenever the server suggests it.
  */
 export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: NoteApprovalInput): Promise<NoteState> {
-  const pipeline = new NotePipeline(state);
+  const pipeline = new NotePipeline(upgradeNoteState(state));
   describe(pipeline.state);
 
   // Executions begun before mail existed queued none, and must replay without waking for it.

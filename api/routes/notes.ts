@@ -3,43 +3,46 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { appendAudit, auditContentRead } from '../../db/audit';
 import { noteHistory } from '../../db/history';
-import { contentSha256, dropStagedComment, findNote, findRevision, insertNote, insertRevision, listNotes, stageComment, type NoteView as NoteViewRow } from '../../db/notes';
+import { contentSha256, dropStagedComment, findRevision, insertNote, insertRevision, listNotes, stageComment, type NoteView as NoteViewRow } from '../../db/notes';
 import { findPartner } from '../../db/partners';
+import { readGrant } from '../../domain/need-to-know';
 import { findGaps, NoteContent } from '../../domain/note-content';
 import { isFinal, newNoteState, NoteState, NoteStatus, Outcome, revisionFacts, Stage } from '../../domain/pipeline';
-import { NOTE_READER_ROLES } from '../../domain/roles';
+import type { Actor } from '../../domain/roles';
+import { freeText } from '../../domain/text';
 import { decideUpdate, reassessUpdate, reviseUpdate, submitUpdate, withdrawUpdate } from '../../workflows';
 import type { AppDeps } from '../app-deps';
 import { requireRole } from '../auth';
 import { ApiError } from '../errors';
+import { auditRefusals, readableNote, shownNote } from '../note-access';
 import { HistoryEntry, NoteSummary, NoteView, Page } from '../schemas';
 
 const tags = ['notes'];
 const Params = z.object({ id: z.uuid() });
-const Reason = z.object({ reason: z.string().trim().min(1).max(20_000) }).strict();
+const Reason = z.object({ reason: freeText(20_000).trim().min(1) }).strict();
 
 const CreateNote = z.object({ partnerId: z.uuid(), content: NoteContent.prefault({}) }).strict();
 const Draft = z.object({ content: NoteContent, baseRevision: z.number().int().positive() }).strict();
 // Optional: without a body, the drafter submits the current revision.
 const Submit = z.object({ revision: z.number().int().positive().optional() }).strict().nullish();
 const Decision = z
-  .object({ outcome: Outcome, revision: z.number().int().positive(), stage: Stage.optional(), comment: z.string().trim().max(20_000).optional() })
+  .object({ outcome: Outcome, revision: z.number().int().positive(), stage: Stage.optional(), comment: freeText(20_000).trim().optional() })
   .strict()
   .refine((d) => d.outcome === 'approve' || !!d.comment, { path: ['comment'], message: 'a comment is required to reject or request changes' });
 const ListQuery = Page.extend({ status: NoteStatus.optional(), stage: Stage.optional(), partnerId: z.uuid().optional() }).strict();
 
 export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, notes, policy }) => {
-  async function existing(id: string): Promise<NoteViewRow> {
-    const note = await findNote(sql, id);
-    if (!note) throw new ApiError(404, 'no such note');
-    return note;
-  }
+  app.addHook('onSend', auditRefusals(sql));
 
-  async function open(id: string): Promise<NoteViewRow> {
-    const note = await existing(id);
+  /** A note this person may read whose approval has not ended. */
+  async function open(actor: Actor, id: string): Promise<NoteViewRow> {
+    const note = await readableNote(sql, actor, id);
     if (isFinal(note.status)) throw new ApiError(409, `the note is ${note.status}; its approval has ended`);
     return note;
   }
+
+  /** A mutation answers with the note as it now stands: a read of its content, on the record. */
+  const answer = (actor: Actor, id: string, what: string) => shownNote(sql, actor, id, `${what} response`);
 
   /** Runs a request whose free text is kept in PostgreSQL under its id, dropped again if the workflow refuses. */
   async function withText<T>(id: string, text: string | undefined, send: () => Promise<T>): Promise<T> {
@@ -80,23 +83,17 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
     },
   );
 
-  app.get('/notes', { schema: { tags, summary: 'Notes from the read model, newest first', querystring: ListQuery, response: { 200: z.object({ items: z.array(NoteSummary), total: z.number().int() }) } } }, async (request) => {
-    requireRole(request.actor, ...NOTE_READER_ROLES);
-    return listNotes(sql, request.query);
-  });
+  app.get('/notes', { schema: { tags, summary: 'The notes the caller may read (need to know), newest first', querystring: ListQuery, response: { 200: z.object({ items: z.array(NoteSummary), total: z.number().int() }) } } }, async (request) =>
+    listNotes(sql, request.query, readGrant(request.actor)),
+  );
 
-  app.get('/notes/:id', { schema: { tags, summary: 'A note: state, current revision and content, open stage, due time, approvals so far', params: Params, response: { 200: NoteView } } }, async (request) => {
-    requireRole(request.actor, ...NOTE_READER_ROLES);
-    const note = await existing(request.params.id);
-    await auditContentRead(sql, request.actor.id, note.id, 'note', note.revision);
-    return note;
-  });
+  app.get('/notes/:id', { schema: { tags, summary: 'A note: state, current revision and content, open stage, due time, approvals so far', params: Params, response: { 200: NoteView } } }, async (request) =>
+    shownNote(sql, request.actor, request.params.id, 'note'),
+  );
 
   app.get('/notes/:id/history', { schema: { tags, summary: 'Every revision, decision, reminder and escalation, in order', params: Params, response: { 200: z.array(HistoryEntry) } } }, async (request) => {
-    requireRole(request.actor, ...NOTE_READER_ROLES);
-    const note = await existing(request.params.id);
     // The history carries decision comments, which are content.
-    await auditContentRead(sql, request.actor.id, note.id, 'history', note.revision);
+    const note = await shownNote(sql, request.actor, request.params.id, 'history');
     return noteHistory(sql, note.id);
   });
 
@@ -104,9 +101,10 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
     '/notes/:id/workflow-state',
     { schema: { tags, summary: 'The workflow’s own view of the note (references, stage, decisions)', params: Params, response: { 200: NoteState } } },
     async (request) => {
-      requireRole(request.actor, ...NOTE_READER_ROLES);
-      await existing(request.params.id);
-      return notes.state(request.params.id);
+      const note = await readableNote(sql, request.actor, request.params.id);
+      const state = await notes.state(note.id);
+      await auditContentRead(sql, request.actor.id, note.id, 'workflow state', note.revision);
+      return state;
     },
   );
 
@@ -115,7 +113,7 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
     { schema: { tags, summary: 'Save a new revision of a draft', params: Params, body: Draft, response: { 200: NoteView } } },
     async (request) => {
       const { actor, body } = request;
-      const note = await open(request.params.id);
+      const note = await open(actor, request.params.id);
       if (actor.id !== note.drafterId) throw new ApiError(403, 'only the note’s drafter may revise it');
       if (body.baseRevision !== note.revision) throw new ApiError(409, `revision ${body.baseRevision} is not the latest (${note.revision})`);
       const revision = note.revision + 1;
@@ -127,7 +125,7 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
         }
         await notes.update(note.id, reviseUpdate, { actor, facts: revisionFacts(body.content, revision, hash, actor.id) });
       });
-      return existing(note.id);
+      return answer(actor, note.id, 'draft');
     },
   );
 
@@ -135,7 +133,7 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
     '/notes/:id/submit',
     { schema: { tags, summary: 'Send a complete draft into review', params: Params, body: Submit, response: { 200: NoteView } } },
     async (request) => {
-      const note = await open(request.params.id);
+      const note = await open(request.actor, request.params.id);
       if (request.actor.id !== note.drafterId) throw new ApiError(403, 'only the note’s drafter may submit it');
       const revision = request.body?.revision ?? note.revision;
       const stored = await findRevision(sql, note.id, revision);
@@ -144,7 +142,7 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
         if (gaps.length) throw new ApiError(422, `revision ${revision} is incomplete`, gaps);
       }
       await notes.update(note.id, submitUpdate, { actor: request.actor, revision });
-      return existing(note.id);
+      return answer(request.actor, note.id, 'submit');
     },
   );
 
@@ -152,12 +150,12 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
     '/notes/:id/decisions',
     { schema: { tags, summary: 'Approve, reject or request changes at the open stage', params: Params, body: Decision, response: { 200: NoteView } } },
     async (request) => {
-      const note = await open(request.params.id);
+      const note = await open(request.actor, request.params.id);
       const { comment, ...decision } = request.body;
       const decisionId = randomUUID();
       // Comments are content: they stay in PostgreSQL, the workflow sees only the decision's id.
       await withText(decisionId, comment, () => notes.update(note.id, decideUpdate, { decisionId, actor: request.actor, ...decision }));
-      return existing(note.id);
+      return answer(request.actor, note.id, 'decision');
     },
   );
 
@@ -165,10 +163,10 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
     '/notes/:id/withdraw',
     { schema: { tags, summary: 'Withdraw a draft or a note in review', params: Params, body: Reason, response: { 200: NoteView } } },
     async (request) => {
-      const note = await open(request.params.id);
+      const note = await open(request.actor, request.params.id);
       const eventId = randomUUID();
       await withText(eventId, request.body.reason, () => notes.update(note.id, withdrawUpdate, { eventId, actor: request.actor }));
-      return existing(note.id);
+      return answer(request.actor, note.id, 'withdrawal');
     },
   );
 
@@ -176,7 +174,7 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
     '/notes/:id/reassess',
     { schema: { tags, summary: 'Start the re-assessment of an adopted note: a new note that supersedes it once adopted', params: Params, body: Reason, response: { 201: z.object({ id: z.uuid() }) } } },
     async (request, reply) => {
-      const note = await open(request.params.id);
+      const note = await open(request.actor, request.params.id);
       const eventId = randomUUID();
       const { noteId } = await withText(eventId, request.body.reason, () => notes.update(note.id, reassessUpdate, { eventId, actor: request.actor }));
       return reply.code(201).send({ id: noteId });

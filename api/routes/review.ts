@@ -1,20 +1,32 @@
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { auditContentRead, lastRevisionSeen } from '../../db/audit';
+import { auditContentRead, auditEvent, lastRevisionSeen } from '../../db/audit';
 import { dropStagedComment, findDecision, findNote, findRevision, hasDecided, type NoteView, stageComment } from '../../db/notes';
 import { findPartner } from '../../db/partners';
 import { findActivePerson, type Person } from '../../db/people';
+import { mayReadNote } from '../../domain/need-to-know';
 import { Outcome, quorumFor, revisionFacts, STAGE_ROLE } from '../../domain/pipeline';
 import { type ReviewLinkClaims, verifyReviewLink } from '../../domain/review-link';
+import { freeText } from '../../domain/text';
 import { decideUpdate } from '../../workflows';
 import type { AppDeps } from '../app-deps';
 import { ApiError } from '../errors';
-import { changedFields, messagePage, reviewPage, STAGE_NAME } from '../review-page';
+import { messagePage, sendPage } from '../pages';
+import { changedFields, reviewPage, STAGE_NAME } from '../review-page';
 
-const Form = z.object({ outcome: Outcome, comment: z.string().trim().max(20_000).optional() });
+const COMMENT_MAX = 20_000;
+const Form = z.object({ outcome: Outcome, comment: freeText(COMMENT_MAX).trim().optional() });
 const OUTCOME_DONE: Record<Outcome, string> = { approve: 'approved', reject: 'rejected', request_changes: 'requested changes' };
 const TokenParams = z.object({ token: z.string().min(1).max(4_000) });
+
+/** What a refused form says beside itself: one sentence per field, in the reviewer's terms. */
+function formProblem(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  if (issue.path[0] !== 'comment') return 'Choose an outcome.';
+  if (issue.code === 'too_big') return `The comment is too long: at most ${COMMENT_MAX.toLocaleString('en')} characters.`;
+  return 'The comment holds characters that cannot be recorded (control characters or broken text); remove them and try again.';
+}
 
 /** Why a link does nothing, as a page with its status; nothing is changed by showing it. */
 class LinkRefused extends Error {
@@ -22,14 +34,18 @@ class LinkRefused extends Error {
     readonly status: number,
     readonly title: string,
     message: string,
+    /** Whom the refusal concerns, when the link was genuine: it goes on the record. */
+    readonly attempt?: { personId: string; noteId: string },
   ) {
     super(message);
   }
 }
 
+const NOT_VALID = ['This link is not valid', 'The link is incomplete or was not issued by this application.'] as const;
+
 function tokenOf(params: unknown): string {
   const parsed = TokenParams.safeParse(params);
-  if (!parsed.success) throw new LinkRefused(404, 'This link is not valid', 'The link is incomplete or was not issued by this application.');
+  if (!parsed.success) throw new LinkRefused(404, ...NOT_VALID);
   return parsed.data.token;
 }
 
@@ -49,20 +65,22 @@ export const reviewRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     if (!check.ok) {
       throw check.reason === 'expired'
         ? new LinkRefused(410, 'This link has expired', 'Review links are valid for a limited time. Ask for a new one, or use the application.')
-        : new LinkRefused(404, 'This link is not valid', 'The link is incomplete or was not issued by this application.');
+        : new LinkRefused(404, ...NOT_VALID);
     }
     const { claims } = check;
+    const attempt = { personId: claims.sub, noteId: claims.note };
     const person = await findActivePerson(sql, claims.sub);
-    if (!person) throw new LinkRefused(403, 'This link is not valid', 'The person this link was sent to is no longer active.');
+    if (!person) throw new LinkRefused(403, 'This link is not valid', 'The person this link was sent to is no longer active.', attempt);
     const used = await findDecision(sql, claims.jti);
     if (used) {
       throw new LinkRefused(409, 'This link has been used', `You ${OUTCOME_DONE[used.outcome]} with this link on ${used.decidedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. A link works once.`);
     }
     if (!person.roles.includes(STAGE_ROLE[claims.stage])) {
-      throw new LinkRefused(403, 'This link is no longer yours to use', `Deciding at ${STAGE_NAME[claims.stage]} needs a role you no longer hold.`);
+      throw new LinkRefused(403, 'This link is no longer yours to use', `Deciding at ${STAGE_NAME[claims.stage]} needs a role you no longer hold.`, attempt);
     }
+    // Need to know holds here as on every route: a note this person may not read does not exist.
     const note = await findNote(sql, claims.note);
-    if (!note) throw new LinkRefused(404, 'This link is not valid', 'The note of this link does not exist.');
+    if (!note || !mayReadNote(person, note)) throw new LinkRefused(404, ...NOT_VALID, attempt);
     if (await hasDecided(sql, person.id, note.id, claims.stage, claims.rev)) {
       throw new LinkRefused(409, 'You have decided already', `You have decided on revision ${claims.rev} at ${STAGE_NAME[claims.stage]} already, through another link or the application.`);
     }
@@ -91,36 +109,33 @@ export const reviewRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     });
   }
 
-  const html = (reply: FastifyReply, status: number, body: string) =>
-    reply
-      .code(status)
-      .type('text/html; charset=utf-8')
-      // No scripts at all; forms post back here only; the page is not to be framed or cached.
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-      .header('cache-control', 'no-store')
-      .header('referrer-policy', 'no-referrer')
-      .send(body);
-
   async function answer(reply: FastifyReply, work: () => Promise<[number, string]>) {
     try {
       const [status, body] = await work();
-      return html(reply, status, body);
+      return sendPage(reply, status, body);
     } catch (error) {
-      if (error instanceof LinkRefused) return html(reply, error.status, messagePage(error.title, error.message));
-      throw error;
+      if (!(error instanceof LinkRefused)) throw error;
+      if (error.attempt) {
+        const { personId, noteId } = error.attempt;
+        await auditEvent(sql, { actorId: personId, action: 'note.access_refused', noteId, details: { status: error.status, method: reply.request.method, route: '/review/:token', ip: reply.request.ip } });
+      }
+      return sendPage(reply, error.status, messagePage(error.title, error.message));
     }
   }
 
+  // A link is a key: guessing or hammering one meets a limit per client address.
+  const rateLimit = { max: deps.limits.reviewPerMinute, timeWindow: 60_000 };
+
   // No HEAD twin: a link scanner's HEAD would otherwise count as a read of the content.
-  app.get('/review/:token', { schema: { hide: true }, exposeHeadRoute: false }, async (request, reply) =>
+  app.get('/review/:token', { schema: { hide: true }, exposeHeadRoute: false, config: { rateLimit } }, async (request, reply) =>
     answer(reply, async () => [200, await render(await open(tokenOf(request.params)))]),
   );
 
-  app.post('/review/:token', { schema: { hide: true } }, async (request, reply) =>
+  app.post('/review/:token', { schema: { hide: true }, config: { rateLimit } }, async (request, reply) =>
     answer(reply, async () => {
       const link = await open(tokenOf(request.params));
       const form = Form.safeParse(request.body);
-      if (!form.success) return [400, await render(link, { error: 'Choose an outcome.' })];
+      if (!form.success) return [400, await render(link, { error: formProblem(form.error) })];
       const { outcome, comment } = form.data;
       if (outcome !== 'approve' && !comment) return [400, await render(link, { error: 'A comment is required to reject or request changes.', outcome })];
       const { claims, person } = link;

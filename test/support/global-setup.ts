@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../../codec/data-converter';
 import { createThrowawayDatabase, startThrowawayTemporal } from '../../dev/throwaway-services';
 
 const RESULTS = join(__dirname, '..', '..', '.test-results');
@@ -10,7 +11,7 @@ const RESULTS = join(__dirname, '..', '..', '.test-results');
 export default async function globalSetup(): Promise<void> {
   const [env, bundle, databaseUrl] = await Promise.all([
     startThrowawayTemporal(),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH }),
     createThrowawayDatabase('weighing_notes_test'),
   ]);
   mkdirSync(RESULTS, { recursive: true });

@@ -10,6 +10,8 @@ import { runEnv } from './run-env';
 export const TEST_JWT_SECRET = 'test-secret-of-at-least-thirty-two-characters';
 
 export const TEST_REVIEW_LINK_SECRET = 'test-review-link-secret-of-32-characters';
+/** The payload codec's key in tests, fixed so that the histories recorded encrypted replay. */
+export const TEST_PAYLOAD_KEYS = 'test-2026:Eh49k9VUdeNE5zbAil0KOkblj9C9pgUXXrerzhq1fZk=';
 /** Review links in test mail point here; tests take the path and drive the in-process API with it. */
 export const TEST_PUBLIC_BASE_URL = 'http://weighing-notes.test';
 
@@ -43,6 +45,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     databaseUrl: env.TEST_DATABASE_URL,
     policy: options.policy ?? DEFAULT_POLICY,
     jwtSecret: TEST_JWT_SECRET,
+    payloadKeys: TEST_PAYLOAD_KEYS,
     workflowBundle: { codePath: env.TEST_WORKFLOW_BUNDLE },
     interceptors: options.interceptors,
   });

@@ -1,0 +1,48 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { auditContentRead, auditEvent } from '../db/audit';
+import type { Sql } from '../db/client';
+import { findNote, type NoteView } from '../db/notes';
+import { mayReadNote } from '../domain/need-to-know';
+import type { Actor } from '../domain/roles';
+import { ApiError } from './errors';
+
+/** The note, if this person may read it; otherwise 404, exactly as if it did not exist (need to know). */
+export async function readableNote(sql: Sql, actor: Actor, id: string): Promise<NoteView> {
+  const note = await findNote(sql, id);
+  if (!note || !mayReadNote(actor, note)) throw new ApiError(404, 'no such note');
+  return note;
+}
+
+/** The note as a response to this person, its content read on the record. */
+export async function shownNote(sql: Sql, actor: Actor, id: string, what: string): Promise<NoteView> {
+  const note = await readableNote(sql, actor, id);
+  await auditContentRead(sql, actor.id, note.id, what, note.revision);
+  return note;
+}
+
+export const REFUSED = [401, 403, 404];
+const NoteParams = z.object({ id: z.uuid() });
+
+/**
+ * An onSend hook for routes on one note: a refused attempt (401, 403, 404) goes on the record with who
+ * tried (the person if known, the client address otherwise), so the auditor sees it. The audit trail
+ * names the note and the route, never what was sent.
+ */
+export function auditRefusals(sql: Sql) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const params = NoteParams.safeParse(request.params);
+    if (!REFUSED.includes(reply.statusCode) || !params.success) return;
+    try {
+      await auditEvent(sql, {
+        actorId: request.actor?.id ?? null,
+        action: 'note.access_refused',
+        noteId: params.data.id,
+        details: { status: reply.statusCode, method: request.method, route: request.routeOptions.url ?? null, ip: request.ip },
+      });
+    } catch (error) {
+      // The refusal stands whether or not it could be recorded; the log says it could not.
+      request.log.error({ err: error }, 'could not audit a refused attempt');
+    }
+  };
+}

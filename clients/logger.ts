@@ -1,0 +1,36 @@
+import type { LogMetadata } from '@temporalio/common';
+import { DefaultLogger, type LogEntry, type LogLevel, Runtime } from '@temporalio/worker';
+
+/**
+ * What logs may carry. An error's message can quote the data that caused it (PostgreSQL quotes the
+ * value it refused, JSON.parse the text it choked on), and logs leave the accredited boundary; so an
+ * error is logged by its kind, its code and where it was thrown. Only a system error (a refused
+ * connection, a timeout) keeps its message, which names hosts and ports, never data.
+ */
+const WITHHELD = '(withheld: it may quote data)';
+
+export function safeError(error: unknown): { type: string; message: string; stack: string; code?: string } {
+  if (!(error instanceof Error)) return { type: typeof error, message: WITHHELD, stack: '' };
+  const { code, syscall } = error as { code?: unknown; syscall?: unknown };
+  return {
+    type: error.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    message: typeof syscall === 'string' ? error.message : WITHHELD,
+    stack: error.stack?.split('\n').slice(1).join('\n') ?? '',
+  };
+}
+
+
+function redact(meta: LogMetadata | undefined): LogMetadata | undefined {
+  if (!meta) return meta;
+  return Object.fromEntries(Object.entries(meta).map(([key, value]) => [key, value instanceof Error ? safeError(value) : value]));
+}
+
+/** The worker's log (the SDK's and the activities'), with every error in it reduced by `safeError`. */
+export function installWorkerLogger(level: LogLevel = 'INFO'): void {
+  const print = ({ level: at, message, timestampNanos, meta }: LogEntry) => {
+    const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
+    console.error(`${time} [${at}] ${message}`, JSON.stringify(redact(meta)) ?? '');
+  };
+  Runtime.install({ logger: new DefaultLogger(level, print) });
+}
