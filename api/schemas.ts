@@ -11,6 +11,8 @@ export const NoteSummary = z.object({
   drafterId: z.string(),
   status: NoteStatus,
   stage: Stage.nullable(),
+  /** Every review stage the note has been at: their reviewers may read it (need to know). */
+  reachedStages: z.array(Stage),
   revision: z.number().int(),
   overallRisk: RiskRating.nullable(),
   stageDueAt: Instant.nullable(),

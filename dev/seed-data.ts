@@ -13,6 +13,7 @@ export const SEED_PEOPLE: Person[] = [
   { id: 'hanna.deboer', name: 'Hanna de Boer', email: 'hanna.deboer@mindef.example', roles: ['minister'], active: true },
   { id: 'ivo.peters', name: 'Ivo Peters', email: 'ivo.peters@ctivd.example', roles: ['auditor'], active: true },
   { id: 'joke.hendriks', name: 'Joke Hendriks', email: 'joke.hendriks@mivd.example', roles: ['admin'], active: true },
+  { id: 'karel.smits', name: 'Karel Smits', email: 'karel.smits@mivd.example', roles: ['operator'], active: true },
 ];
 
 /** Fictional partner services; the names only suggest the kinds of relationship the product handles. */

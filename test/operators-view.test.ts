@@ -1,20 +1,148 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { WorkerOptions } from '@temporalio/worker';
+import { EncryptionCodec, ENCRYPTED_ENCODING } from '../codec/encryption-codec';
+import { PayloadKeys } from '../codec/payload-keys';
 import { SEED_PARTNERS } from '../dev/seed-data';
+import { findTemporalCli } from '../dev/temporal-cli';
 import { noteWorkflowId } from '../workflows';
+import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 import { eventually } from './support/poll';
 import { completeContent } from './support/notes';
-import { useStack } from './support/stack';
+import { runEnv } from './support/run-env';
+import { TEST_PAYLOAD_KEYS, useStack } from './support/stack';
 
-const suite = useStack();
+/** Content that must never reach Temporal in a readable form, codec or not. */
+const SECRET = {
+  interest: 'Secret interest: the northern corridor sensors',
+  weighing: 'Secret weighing about the liaison officer',
+  mitigations: 'Secret mitigation: no exchange on the corridor',
+  comment: 'Secret comment naming the liaison officer',
+};
+/** A failure's message: encrypted like any payload, so readable with the codec and without it not at all. */
+const FAILURE = 'Detail of a failing mail server';
+/** The permitted forms are content too: the workflow holds only whether one needs the minister. */
+const FORMS = ['evaluated_intelligence_exchange', 'unevaluated_data_provision'] as const;
 
-/** Every string in a history, with each payload's bytes decoded: what an operator could read in the UI. */
-function readable(value: unknown): string {
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
-  if (Array.isArray(value)) return value.map(readable).join('\n');
-  if (value && typeof value === 'object') return Object.values(value).map(readable).join('\n');
-  return String(value);
+let failNextDelivery = false;
+/** Fails one delivery attempt with a message that must not be readable in the history (a failure is encrypted too). */
+const failOnce: NonNullable<WorkerOptions['interceptors']>['activity'] = [
+  (ctx) => ({
+    inbound: {
+      async execute(input, next) {
+        if (failNextDelivery && ctx.info.activityType === 'deliverNotifications') {
+          failNextDelivery = false;
+          throw new Error(FAILURE);
+        }
+        return next(input);
+      },
+    },
+  }),
+];
+
+const suite = useStack({ listen: true, interceptors: { activity: failOnce } });
+const codec = new EncryptionCodec(PayloadKeys.parse(TEST_PAYLOAD_KEYS));
+const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? []).toString('utf8');
+
+interface Found {
+  path: string[];
+  payload: Payload;
+}
+
+/** Every payload in a history, with where it sits (search attributes are payloads too, kept plain). */
+function payloadsIn(value: unknown, path: string[] = []): Found[] {
+  if (!value || typeof value !== 'object' || value instanceof Uint8Array) return [];
+  const record = value as Record<string, unknown>;
+  if (record.data instanceof Uint8Array && record.metadata && typeof record.metadata === 'object') return [{ path, payload: record as Payload }];
+  return Object.entries(record).flatMap(([key, child]) => payloadsIn(child, [...path, key]));
+}
+
+/** The SDK's own framing of its markers (a patch's id, a local activity's sequence and timing): written plain by the SDK, naming no data. */
+const SDK_FRAMING = new Set(['id', 'deprecated', 'seq', 'attempt', 'activity_id', 'activity_type', 'complete_time', 'seconds', 'nanos', 'backoff', 'original_schedule_time']);
+const SUMMARY = /^"Weighing note [0-9a-f-]{36} \(partner [0-9a-f-]{36}\)"$/;
+
+/** What a payload is, by where it sits: only our own data must be encrypted; the rest is checked for what it may say. */
+function kindOf({ path, payload }: Found): 'search attribute' | 'summary' | 'marker framing' | 'data' {
+  if (path.includes('indexedFields')) return 'search attribute';
+  if (path.includes('userMetadata')) return 'summary';
+  const at = path.indexOf('markerRecordedEventAttributes');
+  if (at >= 0 && ['patch-data', 'data'].includes(path[at + 2]!) && text(payload.metadata?.encoding) === 'json/plain') return 'marker framing';
+  return 'data';
+}
+
+/** Every payload in the CLI's JSON output: metadata and data in base64. */
+function payloadsInJson(value: unknown): { metadata: Record<string, string>; data?: string }[] {
+  if (!value || typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  if (record.metadata && typeof record.metadata === 'object' && 'data' in record) return [record as { metadata: Record<string, string>; data?: string }];
+  return Object.values(record).flatMap(payloadsInJson);
+}
+
+/** Every failure in a history: their message and stack travel as an encoded payload. */
+function failuresIn(value: unknown): { message?: string | null; encodedAttributes?: Payload | null }[] {
+  if (!value || typeof value !== 'object' || value instanceof Uint8Array) return [];
+  const record = value as Record<string, unknown>;
+  const here = 'encodedAttributes' in record || ('message' in record && 'stackTrace' in record) ? [record as { message?: string }] : [];
+  return [...here, ...Object.values(record).flatMap(failuresIn)];
+}
+
+/** Keys and string values of decoded JSON, to compare with what the workflow may hold. */
+function keysAndStrings(value: unknown, keys = new Set<string>(), strings: string[] = []): { keys: Set<string>; strings: string[] } {
+  if (typeof value === 'string') strings.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => keysAndStrings(v, keys, strings));
+  else if (value && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      keys.add(key);
+      keysAndStrings(child, keys, strings);
+    }
+  }
+  return { keys, strings };
+}
+
+/** References, stages, decisions, hashes and deadlines, and how a run and its messages are framed: all a workflow payload may name. */
+const ALLOWED_KEYS = new Set([
+  // the note's state and its facts
+  'state', 'historyLimit', 'noteId', 'partnerId', 'drafterId', 'supersedes', 'status', 'stage', 'current', 'revision', 'contentSha256', 'authorId',
+  'overallRisk', 'ministerialForms', 'reviewDate', 'changesRequestedOn', 'version', 'decisions', 'stageDueAt', 'remindersSent', 'escalated',
+  'adoptedAt', 'reviewDueAt', 'reviewReminderSent', 'reassessment', 'supersededBy',
+  // decisions and requests
+  'decisionId', 'actorId', 'outcome', 'at', 'actor', 'id', 'roles', 'eventId', 'facts', 'action', 'ref', 'decision', 'byNoteId',
+  // the policy each note carries
+  'policy', 'quorum', 'default', 'legalHighRisk', 'stageDueMs', 'TEAM_REVIEW', 'LEGAL_REVIEW', 'HEAD_OF_SERVICE', 'MINISTER', 'reminderIntervalMs',
+  'escalateAfterReminders', 'escalationRole', 'reviewPeriodMs', 'reviewReminderLeadMs',
+  // activity results and failures
+  'sent', 'failed', 'message', 'stack_trace',
+]);
+
+async function walkThroughEveryStage(): Promise<string> {
+  const id = await suite.http.createNote(
+    'anna.devries',
+    completeContent({ nationalSecurityInterest: SECRET.interest, weighing: SECRET.weighing, mitigations: SECRET.mitigations, overallRisk: 'high', permittedCooperation: [...FORMS] }),
+  );
+  await suite.http.submit('anna.devries', id);
+  expect((await suite.http.decide('carla.bakker', id, 'request_changes', 1, { comment: SECRET.comment })).statusCode).toBe(200);
+  const revised = await suite.http.call('anna.devries', 'PUT', `/notes/${id}/draft`, { baseRevision: 1, content: completeContent({ weighing: `${SECRET.weighing} (revised)`, overallRisk: 'high', permittedCooperation: [...FORMS] }) });
+  expect(revised.statusCode).toBe(200);
+  failNextDelivery = true;
+  await suite.http.submit('anna.devries', id, 2);
+  for (const reviewer of ['carla.bakker', 'daan.visser', 'eva.smit', 'gert.mulder', 'hanna.deboer']) {
+    expect((await suite.http.decide(reviewer, id, 'approve', 2, { comment: SECRET.comment })).statusCode).toBe(200);
+  }
+  // The adoption mail goes out after the failed attempt's retry: the history then holds that failure.
+  const ref = `WN-${id.slice(0, 8).toUpperCase()}`;
+  await eventually(async () => (!failNextDelivery && suite.stack.mail.messages().some((m) => m.subject === `Adopted: weighing note ${ref}`) ? true : undefined), 'the adoption mail, after a failed attempt');
+  const note = await suite.http.note('ivo.peters', id);
+  expect(note.json()).toMatchObject({ status: 'ACTIVE', reachedStages: ['TEAM_REVIEW', 'LEGAL_REVIEW', 'HEAD_OF_SERVICE', 'MINISTER'] });
+  return id;
 }
 
 describe('what operators see in Temporal', () => {
+  let noteId: string;
+  beforeAll(async () => {
+    noteId = await walkThroughEveryStage();
+  });
+
   it('finds notes by stage, partner and overall risk through a visibility query', async () => {
     const partnerId = SEED_PARTNERS[2]!.id;
     const id = await suite.http.createNote('anna.devries', completeContent({ overallRisk: 'high' }), partnerId);
@@ -30,22 +158,59 @@ describe('what operators see in Temporal', () => {
     expect(description.typedSearchAttributes.get({ name: 'StageDueTime', type: 'DATETIME' } as never)).toBeInstanceOf(Date);
   });
 
-  it('holds no note content and no comment in any payload of a finished execution’s history', async () => {
-    const secret = {
-      interest: 'Secret interest: the northern corridor sensors',
-      weighing: 'Secret weighing about the liaison officer',
-      comment: 'Secret comment naming the liaison officer',
-      reason: 'Secret reason for withdrawal',
+  it('holds every payload of a note’s whole life encrypted, failures included; only the search attributes stay plain', async () => {
+    const history = await suite.stack.client.workflow.getHandle(noteWorkflowId(noteId)).fetchHistory();
+    const found = payloadsIn(history);
+    const of = (kind: ReturnType<typeof kindOf>) => found.filter((f) => kindOf(f) === kind);
+    expect(of('data').length).toBeGreaterThan(20);
+    for (const { path, payload } of of('data')) expect([path.join('.'), text(payload.metadata?.encoding)]).toEqual([path.join('.'), ENCRYPTED_ENCODING]);
+    // Plain by design: the search attributes API.md names (and the SDK's own patch list), summaries by id, marker framing.
+    const attributeNames = new Set(of('search attribute').map(({ path }) => path.at(-1)));
+    expect([...attributeNames].sort()).toEqual([...SEARCH_ATTRIBUTE_KEYS.map((key) => key.name), 'TemporalChangeVersion'].sort());
+    // The client writes an execution's summary plain, the worker its activities' summaries encrypted: plain, it names ids only.
+    for (const { payload } of of('summary').filter(({ payload: p }) => text(p.metadata?.encoding) !== ENCRYPTED_ENCODING)) expect(text(payload.data)).toMatch(SUMMARY);
+    for (const { payload } of of('marker framing')) expect([...keysAndStrings(JSON.parse(text(payload.data))).keys].filter((key) => !SDK_FRAMING.has(key))).toEqual([]);
+
+    const failures = failuresIn(history);
+    expect(failures.length).toBeGreaterThan(0);
+    for (const failure of failures) expect(failure.message).toBe('Encoded failure');
+
+    const everything = JSON.stringify(history, (_key, value) => (value instanceof Uint8Array ? text(value) : value));
+    for (const secret of [...Object.values(SECRET), ...FORMS, FAILURE]) expect(everything).not.toContain(secret);
+  });
+
+  it('decoded with the key, holds only references, stages, decisions, hashes and deadlines', async () => {
+    const history = await suite.stack.client.workflow.getHandle(noteWorkflowId(noteId)).fetchHistory();
+    const sealed = payloadsIn(history).filter((found) => kindOf(found) === 'data');
+    const decoded = (await codec.decode(sealed.map((s) => s.payload))).map((p) => defaultPayloadConverter.fromPayload(p));
+    const { keys, strings } = keysAndStrings(decoded);
+    expect([...keys].filter((key) => !ALLOWED_KEYS.has(key))).toEqual([]);
+    expect(keys).toContain('ministerialForms');
+    for (const secret of [...Object.values(SECRET), ...FORMS]) expect(strings.join('\n')).not.toContain(secret);
+    expect(strings).toContain(noteId);
+    expect(strings).toContain(FAILURE);
+  });
+
+  it('shows an operator the history decoded on the CLI through the codec endpoint, and encrypted without it', async () => {
+    const cli = findTemporalCli()!.path;
+    /** The history as the CLI prints it, each payload's encoding and its data as text. */
+    const show = async (...extra: string[]) => {
+      const args = ['workflow', 'show', '--address', runEnv().TEST_TEMPORAL_ADDRESS, '-w', noteWorkflowId(noteId), '--output', 'json', ...extra];
+      const { stdout } = await promisify(execFile)(cli, args, { maxBuffer: 64 * 1024 * 1024 });
+      const base64 = (value: unknown) => Buffer.from(String(value ?? ''), 'base64').toString('utf8');
+      return payloadsInJson(JSON.parse(stdout)).map(({ metadata, data }) => ({ encoding: base64(metadata.encoding), text: base64(data) }));
     };
-    const id = await suite.http.createNote('anna.devries', completeContent({ nationalSecurityInterest: secret.interest, weighing: secret.weighing }));
-    await suite.http.submit('anna.devries', id);
-    await suite.http.decide('carla.bakker', id, 'request_changes', 1, { comment: secret.comment });
-    await suite.http.call('anna.devries', 'POST', `/notes/${id}/withdraw`, { reason: secret.reason });
-    const handle = suite.stack.client.workflow.getHandle(noteWorkflowId(id));
-    expect((await handle.result()).status).toBe('WITHDRAWN');
-    const text = readable(await handle.fetchHistory());
-    expect(text).toContain(id);
-    for (const value of Object.values(secret)) expect(text).not.toContain(value);
-    for (const value of Object.values(completeContent().criteria!)) expect(text).not.toContain(value!.findings!);
+    const endpoint = `${suite.stack.config.PUBLIC_BASE_URL}/codec`;
+
+    const decoded = await show('--codec-endpoint', endpoint, '--codec-auth', (await suite.stack.auth('karel.smits')).authorization);
+    expect(decoded.filter((p) => p.encoding === ENCRYPTED_ENCODING)).toEqual([]);
+    const readable = decoded.map((p) => p.text).join('\n');
+    expect(readable).toContain(`"noteId":"${noteId}"`);
+    expect(readable).toContain('"ministerialForms":true');
+    for (const secret of [...Object.values(SECRET), ...FORMS]) expect(readable).not.toContain(secret);
+
+    const withoutCodec = await show();
+    expect(withoutCodec.filter((p) => p.encoding === ENCRYPTED_ENCODING).length).toBeGreaterThan(20);
+    expect(withoutCodec.map((p) => p.text).join('\n')).not.toContain('ministerialForms');
   });
 });
