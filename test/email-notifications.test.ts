@@ -59,8 +59,8 @@ describe('who gets what', () => {
       ].sort(),
     );
 
-    // Need to know: no message names the partner, its country or the risk, or carries any content.
-    const forbidden = [partner.name, partner.country, 'high', 'risk', ...Object.values(completeContent().criteria!).map((c) => c!.findings!)];
+    // Need to know: no message names the partner, its country or the risk, or carries any content (the review date neither).
+    const forbidden = [partner.name, partner.country, 'high', 'risk', completeContent().reviewDate!, ...Object.values(completeContent().criteria!).map((c) => c!.findings!)];
     for (const m of all) for (const word of forbidden) expect(`${m.subject}\n${m.text}\n${m.html}`.toLowerCase()).not.toContain(word.toLowerCase());
   });
 
@@ -79,6 +79,21 @@ describe('who gets what', () => {
       ['Rejected', email('bram.jansen')],
     ]);
     for (const m of mails) expect(m.text).not.toMatch(/More sources|Not needed|Better/);
+  });
+});
+
+describe('review links', () => {
+  it('are never kept in the database: the mail carries one, no table does', async () => {
+    const id = await suite.http.createNote('anna.devries');
+    await suite.http.submit('anna.devries', id);
+    const [mail] = await settle('the review mail', () => (mailFor(id).length === 1 ? mailFor(id) : undefined));
+    expect(mail!.text).toMatch(/\/review\/ey/);
+    const tables = await suite.stack.sql<{ name: string }[]>`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`;
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['outbox', 'audit_log', 'notes', 'comments']));
+    for (const { name } of tables) {
+      const rows = await suite.stack.sql.unsafe(`select t::text as row from "${name}" t where t::text like '%/review/ey%'`);
+      expect([name, rows.length]).toEqual([name, 0]);
+    }
   });
 });
 

@@ -1,5 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appendAudit } from '../db/audit';
 import { createSql, type Sql } from '../db/client';
-import { migrate } from '../db/migrate';
+import { ensureDatabase, migrate, MIGRATIONS_DIR } from '../db/migrate';
+import { dropDatabase } from '../dev/throwaway-services';
 import { seed } from '../dev/seed';
 import { SEED_PARTNERS, SEED_PEOPLE } from '../dev/seed-data';
 import { runEnv } from './support/run-env';
@@ -22,8 +28,56 @@ describe('migrations and the dev seed', () => {
     await seed(sql);
     const people = await sql<{ id: string; roles: string[] }[]>`select id, roles from people where id in ${sql(SEED_PEOPLE.map((p) => p.id))}`;
     expect(people).toHaveLength(SEED_PEOPLE.length);
-    expect(new Set(people.flatMap((p) => p.roles))).toEqual(new Set(['drafter', 'team_lead', 'legal', 'head_of_service', 'minister', 'auditor', 'admin']));
+    expect(new Set(people.flatMap((p) => p.roles))).toEqual(new Set(['drafter', 'team_lead', 'legal', 'head_of_service', 'minister', 'auditor', 'admin', 'operator']));
     const partners = await sql`select id from partners where id in ${sql(SEED_PARTNERS.map((p) => p.id))}`;
     expect(partners).toHaveLength(SEED_PARTNERS.length);
+  });
+});
+
+describe('migrations of data written before them', () => {
+  let url: string;
+  let old: Sql;
+  let before004: string;
+  beforeAll(async () => {
+    url = new URL(runEnv().TEST_DATABASE_URL).toString().replace(/\/[^/]*$/, `/weighing_notes_migration_${Date.now().toString(36)}`);
+    await ensureDatabase(url, (u) => createSql(u, { max: 1 }));
+    old = createSql(url, { max: 1 });
+    before004 = mkdtempSync(join(tmpdir(), 'migrations-'));
+    for (const name of readdirSync(MIGRATIONS_DIR).filter((n) => n < '004')) cpSync(join(MIGRATIONS_DIR, name), join(before004, name));
+    await migrate(old, before004);
+    await seed(old);
+  });
+  afterAll(async () => {
+    await old?.end();
+    rmSync(before004, { recursive: true, force: true });
+    await dropDatabase(url);
+  });
+
+  it('records the stages each note has reached, and drops rendered mail (usable review links in it) from the outbox, rendering what is pending again', async () => {
+    const note = randomUUID();
+    await old`insert into notes (id, partner_id, drafter_id, status, stage, current_revision, stage_due_at)
+              values (${note}, ${SEED_PARTNERS[0]!.id}, 'anna.devries', 'IN_REVIEW', 'TEAM_REVIEW', 2, now() + interval '5 days')`;
+    // Revision 1 went to legal review and came back; revision 2 is at team review again.
+    for (const [version, stage] of [[1, 'TEAM_REVIEW'], [2, 'LEGAL_REVIEW'], [3, null], [4, 'TEAM_REVIEW']] as const) {
+      await old.begin((tx) => appendAudit(tx, { eventKey: `note-${note}/v${version}`, at: new Date(), actorId: null, action: 'note.decided', noteId: note, details: { stage } }));
+    }
+    const row = (status: string, kind: string) =>
+      old`insert into outbox (id, key, note_id, recipient_id, address, kind, subject, body_text, body_html, status)
+          values (${randomUUID()}, ${randomUUID()}, ${note}, 'carla.bakker', 'carla.bakker@mivd.example', ${kind}, 'Review requested',
+                  'Read the note and decide: http://127.0.0.1:3000/review/eyJhbGciOiJIUzI1NiJ9.e30.x', '<a href="/review/eyJ">x</a>', ${status})`;
+    await row('sent', 'review_requested');
+    await row('pending', 'review_requested');
+    await row('pending', 'adopted');
+    expect(await migrate(old)).toEqual(readdirSync(MIGRATIONS_DIR).filter((n) => n >= '004'));
+    const [reached] = await old<{ reachedStages: string[] }[]>`select reached_stages from notes where id = ${note}`;
+    expect(reached!.reachedStages).toEqual(['LEGAL_REVIEW', 'TEAM_REVIEW']);
+    const rows = await old<{ status: string; kind: string; stage: string | null; revision: number | null; linkId: string | null; dueAt: Date | null }[]>`
+      select status, kind, stage, revision, link_id, due_at from outbox where note_id = ${note} order by status, kind`;
+    expect(rows).toEqual([
+      { status: 'pending', kind: 'adopted', stage: 'TEAM_REVIEW', revision: 2, linkId: null, dueAt: expect.any(Date) },
+      { status: 'pending', kind: 'review_requested', stage: 'TEAM_REVIEW', revision: 2, linkId: expect.stringMatching(/^[0-9a-f-]{36}$/), dueAt: expect.any(Date) },
+      { status: 'sent', kind: 'review_requested', stage: null, revision: null, linkId: null, dueAt: null },
+    ]);
+    expect(await old`select 1 from outbox o where o::text like '%/review/ey%'`).toHaveLength(0);
   });
 });
