@@ -53,9 +53,14 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     },
     transform: jsonSchemaTransform,
   });
-  // Swagger UI runs scripts of its own: its pages get its policy (hashes of its inline scripts), the
-  // API's stays 'none'. Without the upgrade directive, which would break the docs over plain http.
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: (csp) => csp.replace(/\s*upgrade-insecure-requests;?/, '') });
+  // Swagger UI runs scripts of its own: its pages get its policy (its own scripts only), the API's
+  // stays 'none'. It sets inline styles, so those are allowed there; the upgrade directive would
+  // break the docs over plain http.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (csp) => csp.replace(/\s*upgrade-insecure-requests;?/, '').replace(/style-src [^;]*;/, "style-src 'self' 'unsafe-inline';"),
+  });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   const authenticate = createAuthenticator(app, deps.verify, deps.sql, deps.limits.failedAuthPerMinute);

@@ -69,8 +69,8 @@ export async function identify(token: string | undefined, verify: TokenVerifier,
 
 /**
  * The onRequest hook of authenticated routes, reading the token where `tokenOf` finds it. Failed
- * attempts count per client address, across every route: a guesser of tokens meets a limit (429),
- * a holder of a valid token never does.
+ * attempts count per client address, across every route; successes do not. A client that fails too
+ * often is shut out (429) for the rest of the minute, whatever it sends, so guessing gets nowhere.
  */
 export function createAuthenticator(app: FastifyInstance, verify: TokenVerifier, sql: Sql, failuresPerMinute: number) {
   const failures = app.createRateLimit({ max: failuresPerMinute, timeWindow: 60_000 });

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { Connection } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Sql } from '../db/client';
@@ -8,6 +9,8 @@ import { apiLogger } from './hardening';
 
 export interface RunningApi {
   url: string;
+  /** The address it listens on, as bound: loopback unless HOST says otherwise. */
+  address: string;
   close(): Promise<void>;
 }
 
@@ -18,9 +21,11 @@ export async function startApi(config: Config, sql: Sql, level: 'info' | 'warn' 
   const temporal = createTemporalClient(connection, config.TEMPORAL_NAMESPACE, config.PAYLOAD_KEYS);
   const app = await buildApp(appDeps(config, sql, temporal), { logger: apiLogger(level), trustProxy: config.TRUST_PROXY ?? false });
   await app.listen({ port: config.PORT, host: config.HOST });
-  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  const { address } = app.server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
   return {
     url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${config.PORT}`,
+    address,
     async close() {
       await app.close();
       await connection.close();

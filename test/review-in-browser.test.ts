@@ -72,3 +72,15 @@ describe('a reviewer in a real browser', () => {
     expect((await suite.http.note('ivo.peters', id)).json()).toMatchObject({ status: 'DRAFT' });
   });
 });
+
+describe('the API docs in a real browser', () => {
+  it('render under the policy the API gives them, with no violation reported', async () => {
+    const violations: string[] = [];
+    const docs = await browser.newPage();
+    docs.on('console', (message) => message.text().includes('Content Security Policy') && violations.push(message.text()));
+    await docs.goto(`${suite.stack.config.PUBLIC_BASE_URL}/docs`);
+    await docs.getByText('/notes/{id}/decisions').first().waitFor();
+    expect(violations).toEqual([]);
+    await docs.close();
+  });
+});

@@ -1,5 +1,5 @@
 import { devToken } from '../../dev/dev-token';
-import { freePort, type InProcessStack, startInProcessStack } from '../../dev/in-process-stack';
+import { freePort, type InProcessStack, type InProcessStackOptions, startInProcessStack } from '../../dev/in-process-stack';
 import { type MailSink, startMailSink } from '../../dev/mail-sink';
 import { SEED_PEOPLE } from '../../dev/seed-data';
 import type { WorkerOptions } from '@temporalio/worker';
@@ -30,6 +30,8 @@ export interface StackOptions {
   interceptors?: WorkerOptions['interceptors'];
   /** Listen on a real port, with review links pointing there, for a browser. */
   listen?: boolean;
+  /** The API's logger, for a suite that reads what it logs. */
+  logger?: InProcessStackOptions['logger'];
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -48,6 +50,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     payloadKeys: TEST_PAYLOAD_KEYS,
     workflowBundle: { codePath: env.TEST_WORKFLOW_BUNDLE },
     interceptors: options.interceptors,
+    logger: options.logger,
   });
   return {
     ...stack,
