@@ -44,7 +44,7 @@ async function keepHistory(noteId: string, name: string) {
   if (shown.status !== 0) throw new Error(shown.stderr);
   const dir = join(__dirname, 'histories');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.encrypted.json`), shown.stdout);
+  writeFileSync(join(dir, `${name}.json`), shown.stdout);
 }
 
 describe('deadlines', () => {

@@ -7,7 +7,7 @@ const composeFile = path.join(repo, 'docker-compose.yml');
 
 const SERVICES = ['postgres', 'temporal', 'temporal-setup', 'temporal-ui', 'mailpit', 'migrate', 'worker', 'api'];
 const APP_SERVICES = ['worker', 'api'];
-const APP_ENV = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'PUBLIC_BASE_URL'];
+const APP_ENV = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'PUBLIC_BASE_URL', 'PAYLOAD_KEYS', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'TEMPORAL_UI_ORIGINS'];
 const PUBLISHED: Record<string, number> = { api: 3000, 'temporal-ui': 8080, mailpit: 8025 };
 const HEALTHCHECKED = ['postgres', 'temporal', 'mailpit', 'api'];
 const SEARCH_ATTRIBUTES = ['NoteStage=Keyword', 'NoteStatus=Keyword', 'PartnerId=Keyword', 'OverallRisk=Keyword', 'StageDueTime=Datetime'];
@@ -43,6 +43,9 @@ describe('docker-compose.yml', () => {
       for (const port of Object.values(PUBLISHED)) expect(text).toContain(`:${port}:${port}"`);
       for (const name of APP_ENV) expect(text).toMatch(new RegExp(`^    ${name}: \\S`, 'm'));
       expect(text.match(/^ {4}healthcheck:$/gm)?.length).toBeGreaterThanOrEqual(HEALTHCHECKED.length);
+      // The API listens beyond loopback inside its container only; the UI decodes through its codec endpoint.
+      expect(text).toMatch(/^ {2}api:\n(?: {4}.*\n|\n)*? {6}HOST: 0\.0\.0\.0$/m);
+      expect(text).toMatch(/^ {6}TEMPORAL_CODEC_ENDPOINT: http:\/\/127\.0\.0\.1:3000\/codec$/m);
       return;
     }
     const services = render();
@@ -55,5 +58,8 @@ describe('docker-compose.yml', () => {
       expect(services[name]?.ports?.map((p) => String(p.published))).toContain(String(port));
     }
     for (const name of HEALTHCHECKED) expect(services[name]?.healthcheck?.test?.length).toBeGreaterThan(0);
+    expect(services.api?.environment?.HOST).toBe('0.0.0.0');
+    expect(services.worker?.environment?.HOST).toBeUndefined();
+    expect(services['temporal-ui']?.environment?.TEMPORAL_CODEC_ENDPOINT).toBe('http://127.0.0.1:3000/codec');
   });
 });

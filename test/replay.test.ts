@@ -18,6 +18,6 @@ describe('replay of stored histories', () => {
 
   it.each(files)('%s replays without nondeterminism', async (file) => {
     const history = JSON.parse(readFileSync(join(DIR, file), 'utf8'));
-    await Worker.runReplayHistory({ workflowBundle: { codePath: runEnv().TEST_WORKFLOW_BUNDLE } }, history, file);
+    await Worker.runReplayHistory({ workflowBundle: { codePath: runEnv().TEST_WORKFLOW_BUNDLE }, dataConverter }, history, file);
   });
 });
