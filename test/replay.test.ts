@@ -1,23 +1,39 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
+import { encryptingDataConverter } from '../codec/data-converter';
+import { PayloadKeys } from '../codec/payload-keys';
 import { runEnv } from './support/run-env';
+import { TEST_PAYLOAD_KEYS } from './support/stack';
 
 /**
  * Stored histories of real executions (recorded with RECORD_HISTORIES=1 by the deadline and
  * re-assessment suite) replayed against the current workflow code: a change that running
- * executions would notice fails here unless it is guarded with `patched`.
+ * executions would notice fails here unless it is guarded with `patched`. Each generation of the
+ * code leaves its histories: before mail, before the payload codec (plain payloads, which the codec
+ * passes through), and now (encrypted with the tests' key).
  */
 const DIR = join(__dirname, 'histories');
 const files = readdirSync(DIR).filter((name) => name.endsWith('.json'));
 
 describe('replay of stored histories', () => {
-  it('has a history of each path worth guarding', () => {
-    expect(files).toEqual(expect.arrayContaining(['adopted-reassessed-superseded.json', 'reminders-escalation-withdrawn.json', 'adopted-reassessed-superseded.before-email.json']));
+  it('has a history of each path worth guarding, from each generation of the code', () => {
+    for (const path of ['adopted-reassessed-superseded', 'reminders-escalation-withdrawn']) {
+      expect(files).toEqual(expect.arrayContaining([`${path}.before-email.json`, `${path}.before-codec.json`, `${path}.json`]));
+    }
+  });
+
+  it('holds the current histories encrypted, the older ones plain', () => {
+    for (const file of files) {
+      const text = readFileSync(join(DIR, file), 'utf8');
+      const encrypted = text.includes(Buffer.from('binary/encrypted').toString('base64'));
+      expect([file, encrypted]).toEqual([file, !file.includes('.before-')]);
+    }
   });
 
   it.each(files)('%s replays without nondeterminism', async (file) => {
     const history = JSON.parse(readFileSync(join(DIR, file), 'utf8'));
+    const dataConverter = encryptingDataConverter(PayloadKeys.parse(TEST_PAYLOAD_KEYS));
     await Worker.runReplayHistory({ workflowBundle: { codePath: runEnv().TEST_WORKFLOW_BUNDLE }, dataConverter }, history, file);
   });
 });
