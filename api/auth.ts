@@ -68,9 +68,11 @@ export async function identify(token: string | undefined, verify: TokenVerifier,
 }
 
 /**
- * The onRequest hook of authenticated routes, reading the token where `tokenOf` finds it. Failed
- * attempts count per client address, across every route; successes do not. A client that fails too
- * often is shut out (429) for the rest of the minute, whatever it sends, so guessing gets nowhere.
+ * The onRequest hook of authenticated routes, reading the token where `tokenOf` finds it. Tokens
+ * refused count per client address, across every route; successes and requests with no token at all
+ * (a page of the Temporal UI before its operator signs in asks dozens of times) do not. A client that
+ * fails too often is shut out (429) for the rest of the minute, whatever it sends, so guessing gets
+ * nowhere.
  */
 export function createAuthenticator(app: FastifyInstance, verify: TokenVerifier, sql: Sql, failuresPerMinute: number) {
   const failures = app.createRateLimit({ max: failuresPerMinute, timeWindow: 60_000 });
@@ -81,10 +83,11 @@ export function createAuthenticator(app: FastifyInstance, verify: TokenVerifier,
         reply.header('retry-after', String(limit.ttlInSeconds));
         throw new ApiError(429, 'too many failed attempts to authenticate; try again later');
       }
+      const token = tokenOf(request);
       try {
-        request.actor = (await identify(tokenOf(request), verify, sql)).actor;
+        request.actor = (await identify(token, verify, sql)).actor;
       } catch (error) {
-        if (error instanceof ApiError && error.status === 401) await failures(request);
+        if (token && error instanceof ApiError && error.status === 401) await failures(request);
         throw error;
       }
     };

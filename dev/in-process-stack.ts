@@ -24,6 +24,8 @@ export interface InProcessStackOptions {
   publicBaseUrl: string;
   /** PAYLOAD_KEYS as configured; the development key when unset. */
   payloadKeys?: string;
+  /** The Temporal UI whose pages may call the codec endpoint (TEMPORAL_UI_ORIGINS). */
+  temporalUiOrigin?: string;
   /** A prebuilt bundle; otherwise the worker bundles the workflows itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   interceptors?: WorkerOptions['interceptors'];
@@ -75,6 +77,7 @@ export async function startInProcessStack(options: InProcessStackOptions): Promi
     AUTH_JWT_SECRET: options.jwtSecret,
     REVIEW_LINK_SECRET: options.reviewLinkSecret,
     PAYLOAD_KEYS: options.payloadKeys,
+    TEMPORAL_UI_ORIGINS: options.temporalUiOrigin,
   });
   const connection = await Connection.connect({ address: options.temporalAddress });
   const client = createTemporalClient(connection, config.TEMPORAL_NAMESPACE, config.PAYLOAD_KEYS);

@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { launchBrowser } from './browser';
 import { devToken } from './dev-token';
 import { SEED_PARTNERS, SEED_PEOPLE } from './seed-data';
+import { openExecution, signInToCodec } from './temporal-ui';
 import { startThrowawayProduct } from './throwaway-services';
 
 /**
- * `npm run screenshots`: the review page of a second revision, as the team lead who saw the first
- * one meets it from their email, at desktop and phone widths, into docs/.
+ * `npm run screenshots`, into docs/: the review page of a second revision, as the team lead who saw
+ * the first one meets it from their email, at desktop and phone widths; and the note's execution in
+ * the Temporal UI as an operator sees it, before and after signing in at the codec.
  */
 const SECRET = 'screenshots-secret-of-at-least-32-characters';
 const DOCS = join(__dirname, '..', 'docs');
@@ -44,6 +46,14 @@ async function main(): Promise<void> {
       await page.goto(link);
       await page.screenshot({ path: join(DOCS, `review-${name}.png`), fullPage: name === 'desktop' });
       console.log(`docs/review-${name}.png`);
+    }
+
+    const operator = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    for (const [name, signedIn] of [['encrypted', false], ['decoded', true]] as const) {
+      if (signedIn) await signInToCodec(operator, product.baseUrl, (await as('karel.smits')).authorization.slice('Bearer '.length));
+      await openExecution(operator, product.temporalUi, product.baseUrl, `note-${id}`);
+      await operator.screenshot({ path: join(DOCS, `operator-${name}.png`) });
+      console.log(`docs/operator-${name}.png`);
     }
   } finally {
     await browser.close();

@@ -10,12 +10,20 @@ import { DEV_SERVER_FLAGS } from './temporal-dev-server';
 
 /** Services made for one run (tests, benchmark) and thrown away after it. */
 
-/** A dev server on free ports, through the SDK's test environment, with the product's flags and search attributes. */
-export async function startThrowawayTemporal(): Promise<TestWorkflowEnvironment> {
+export interface ThrowawayTemporal {
+  env: TestWorkflowEnvironment;
+  /** Its web UI, for a browser (an operator reading a history). */
+  uiUrl: string;
+}
+
+/** A dev server with its UI on free ports, through the SDK's test environment, with the product's flags and search attributes. */
+export async function startThrowawayTemporal(): Promise<ThrowawayTemporal> {
   const cli = await findOrGetTemporalCli();
-  return TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: cli.path }, searchAttributes: SEARCH_ATTRIBUTE_KEYS, extraArgs: DEV_SERVER_FLAGS },
+  const uiPort = await freePort();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: cli.path }, searchAttributes: SEARCH_ATTRIBUTE_KEYS, extraArgs: DEV_SERVER_FLAGS, ip: '127.0.0.1', uiPort },
   });
+  return { env, uiUrl: `http://127.0.0.1:${uiPort}` };
 }
 
 /** A fresh, migrated database on the server `DATABASE_URL` names; returns its URL. */
@@ -47,6 +55,8 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
 
 export interface ThrowawayProduct {
   stack: InProcessStack;
+  /** The dev server's web UI. */
+  temporalUi: string;
   mail: MailSink;
   /** Where a browser reaches the API, when asked to listen. */
   baseUrl: string;
@@ -55,7 +65,7 @@ export interface ThrowawayProduct {
 
 /** The whole product on throw-away services (dev server, database, mail sink), for scripts. */
 export async function startThrowawayProduct(options: { jwtSecret: string; listen?: boolean }): Promise<ThrowawayProduct> {
-  const env = await startThrowawayTemporal();
+  const { env, uiUrl } = await startThrowawayTemporal();
   const databaseUrl = await createThrowawayDatabase('weighing_notes_scratch');
   const mail = await startMailSink({ smtpPort: 0 });
   const port = options.listen ? await freePort() : undefined;
@@ -68,10 +78,12 @@ export async function startThrowawayProduct(options: { jwtSecret: string; listen
     smtpUrl: `smtp://127.0.0.1:${mail.smtpPort}`,
     reviewLinkSecret: `${options.jwtSecret}/review-links`,
     publicBaseUrl: baseUrl,
+    temporalUiOrigin: uiUrl,
     port,
   });
   return {
     stack,
+    temporalUi: uiUrl,
     mail,
     baseUrl,
     async close() {

@@ -9,7 +9,7 @@ const RESULTS = join(__dirname, '..', '..', '.test-results');
 
 /** One Temporal dev server, one fresh database and one workflow bundle for the whole run. */
 export default async function globalSetup(): Promise<void> {
-  const [env, bundle, databaseUrl] = await Promise.all([
+  const [{ env, uiUrl }, bundle, databaseUrl] = await Promise.all([
     startThrowawayTemporal(),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH }),
     createThrowawayDatabase('weighing_notes_test'),
@@ -20,6 +20,7 @@ export default async function globalSetup(): Promise<void> {
 
   globalThis.__TEST_RUN__ = { env, databaseUrl };
   process.env.TEST_TEMPORAL_ADDRESS = env.address;
+  process.env.TEST_TEMPORAL_UI = uiUrl;
   process.env.TEST_DATABASE_URL = databaseUrl;
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
 }

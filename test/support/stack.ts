@@ -44,6 +44,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     publicBaseUrl: port ? `http://127.0.0.1:${port}` : TEST_PUBLIC_BASE_URL,
     port,
     temporalAddress: env.TEST_TEMPORAL_ADDRESS,
+    temporalUiOrigin: env.TEST_TEMPORAL_UI,
     databaseUrl: env.TEST_DATABASE_URL,
     policy: options.policy ?? DEFAULT_POLICY,
     jwtSecret: TEST_JWT_SECRET,
