@@ -1,7 +1,9 @@
+import { runEnv } from './support/run-env';
 import { useStack } from './support/stack';
 
 const suite = useStack();
-const UI = 'http://127.0.0.1:8233';
+/** The test run's Temporal UI, the origin this stack's codec endpoint answers CORS for. */
+const UI = new URL(runEnv().TEST_TEMPORAL_UI).origin;
 const b64 = (value: string) => Buffer.from(value).toString('base64');
 const plainPayload = { metadata: { encoding: b64('json/plain') }, data: b64(JSON.stringify({ noteId: 'n-1', stage: 'TEAM_REVIEW' })) };
 
