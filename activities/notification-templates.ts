@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Eta } from 'eta';
 import type { Stage } from '../domain/pipeline';
+import { STAGE_NAME, utcMinute } from '../domain/wording';
 
 /**
  * The emails, plain text and HTML. Need to know: they name a note only by its opaque reference,
@@ -26,30 +27,25 @@ export interface Mail {
   html: string;
 }
 
-const STAGE_NAME: Record<Stage, string> = {
-  TEAM_REVIEW: 'team review',
-  LEGAL_REVIEW: 'legal review',
-  HEAD_OF_SERVICE: 'head of service',
-  MINISTER: 'minister',
-};
-
-const day = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : 'not set');
+/** A stage as a sentence names it; a due time, or that none is set. */
+const stage = (f: MailFacts) => STAGE_NAME[f.stage!].toLowerCase();
+const day = (iso: string | null) => (iso ? utcMinute(iso) : 'not set');
 const views = new Eta({ views: join(__dirname, 'mail'), cache: true });
 const FOOTER = 'This message carries no content of the note; open it only on an accredited workstation.';
 
 /** What each kind says: a subject line and the paragraphs of its body. */
 const WORDING: Record<MailKind, (f: MailFacts) => { subject: string; lines: string[] }> = {
   review_requested: (f) => ({
-    subject: `Review requested: weighing note ${f.ref} (${STAGE_NAME[f.stage!]})`,
-    lines: [`Weighing note ${f.ref} awaits your decision at the ${STAGE_NAME[f.stage!]} stage.`, `Due: ${day(f.dueAt)}.`],
+    subject: `Review requested: weighing note ${f.ref} (${stage(f)})`,
+    lines: [`Weighing note ${f.ref} awaits your decision at the ${stage(f)} stage.`, `Due: ${day(f.dueAt)}.`],
   }),
   reminder: (f) => ({
-    subject: `Reminder: weighing note ${f.ref} is overdue (${STAGE_NAME[f.stage!]})`,
-    lines: [`Weighing note ${f.ref} still awaits your decision at the ${STAGE_NAME[f.stage!]} stage.`, `It was due ${day(f.dueAt)}.`],
+    subject: `Reminder: weighing note ${f.ref} is overdue (${stage(f)})`,
+    lines: [`Weighing note ${f.ref} still awaits your decision at the ${stage(f)} stage.`, `It was due ${day(f.dueAt)}.`],
   }),
   escalation: (f) => ({
-    subject: `Escalation: weighing note ${f.ref} is overdue at ${STAGE_NAME[f.stage!]}`,
-    lines: [`The ${STAGE_NAME[f.stage!]} stage of weighing note ${f.ref} was due ${day(f.dueAt)} and has had its reminders.`, 'It is escalated to you.'],
+    subject: `Escalation: weighing note ${f.ref} is overdue at ${stage(f)}`,
+    lines: [`The ${stage(f)} stage of weighing note ${f.ref} was due ${day(f.dueAt)} and has had its reminders.`, 'It is escalated to you.'],
   }),
   changes_requested: (f) => ({
     subject: `Changes requested: weighing note ${f.ref}`,

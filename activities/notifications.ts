@@ -3,7 +3,7 @@ import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
 import { appendAudit } from '../db/audit';
 import type { InTransaction, Sql } from '../db/client';
-import { noteRef } from '../domain/note-ref';
+import { noteRef } from '../domain/wording';
 import { type NoteState, type Stage, STAGE_ROLE } from '../domain/pipeline';
 import { signReviewLink } from '../domain/review-link';
 import type { Role } from '../domain/roles';

@@ -9,7 +9,7 @@ import { createTokenVerifier, type TokenVerifier } from './auth';
 import { noteWorkflows, type NoteWorkflows } from './note-workflow';
 
 export interface RateLimits {
-  /** Requests to one review link path per client address and minute. */
+  /** Requests to review links per client address and minute (pages and forms counted apart). */
   reviewPerMinute: number;
   /** Failed authentications per client address and minute before further attempts get 429. */
   failedAuthPerMinute: number;

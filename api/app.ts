@@ -69,7 +69,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(codecRoutes, { ...deps, authenticate, prefix: '/codec' });
   await app.register(async (authenticated) => {
     // onRequest, before body parsing: an anonymous caller learns nothing about what a body should be.
-    authenticated.addHook('onRequest', authenticate());
+    authenticated.addHook('onRequest', authenticate.hook());
     await authenticated.register(partnerRoutes, deps);
     await authenticated.register(noteRoutes, deps);
     await authenticated.register(taskRoutes, deps);

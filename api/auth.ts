@@ -67,30 +67,42 @@ export async function identify(token: string | undefined, verify: TokenVerifier,
   return { actor: { id: person.id, roles: granted }, expiresAt: claims.exp };
 }
 
+export type Identity = Awaited<ReturnType<typeof identify>>;
+
 /**
- * The onRequest hook of authenticated routes, reading the token where `tokenOf` finds it. Tokens
- * refused count per client address, across every route; successes and requests with no token at all
- * (a page of the Temporal UI before its operator signs in asks dozens of times) do not. A client that
- * fails too often is shut out (429) for the rest of the minute, whatever it sends, so guessing gets
- * nowhere.
+ * Identifies whoever presents a token, anywhere (bearer header, the codec's cookie, its sign-in
+ * form). Tokens refused count per client address; successes and requests with no token at all (a
+ * page of the Temporal UI before its operator signs in asks dozens of times) do not. A client that
+ * has failed `failuresPerMinute` times is shut out (429) for the rest of the minute, whatever it
+ * sends, so guessing gets nowhere. (Failures in flight together are counted as they end: a burst
+ * can pass the limit by as many requests as it holds open at once.)
  */
 export function createAuthenticator(app: FastifyInstance, verify: TokenVerifier, sql: Sql, failuresPerMinute: number) {
   const failures = app.createRateLimit({ max: failuresPerMinute, timeWindow: 60_000 });
-  return (tokenOf: (request: FastifyRequest) => string | undefined = bearerToken) =>
-    async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-      const limit = await failures(request, { increment: false });
-      if (!limit.isAllowed && limit.isExceeded) {
-        reply.header('retry-after', String(limit.ttlInSeconds));
-        throw new ApiError(429, 'too many failed attempts to authenticate; try again later');
-      }
-      const token = tokenOf(request);
-      try {
-        request.actor = (await identify(token, verify, sql)).actor;
-      } catch (error) {
-        if (token && error instanceof ApiError && error.status === 401) await failures(request);
-        throw error;
-      }
-    };
+
+  async function identifyRequest(request: FastifyRequest, reply: FastifyReply, token: string | undefined): Promise<Identity> {
+    const limit = await failures(request, { increment: false });
+    if (!limit.isAllowed && limit.remaining === 0) {
+      reply.header('retry-after', String(limit.ttlInSeconds));
+      throw new ApiError(429, 'too many failed attempts to authenticate; try again later');
+    }
+    try {
+      return await identify(token, verify, sql);
+    } catch (error) {
+      if (token && error instanceof ApiError && error.status === 401) await failures(request);
+      throw error;
+    }
+  }
+
+  return {
+    identify: identifyRequest,
+    /** The onRequest hook of authenticated routes, reading the token where `tokenOf` finds it. */
+    hook:
+      (tokenOf: (request: FastifyRequest) => string | undefined = bearerToken) =>
+      async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+        request.actor = (await identifyRequest(request, reply, tokenOf(request))).actor;
+      },
+  };
 }
 export type Authenticator = ReturnType<typeof createAuthenticator>;
 

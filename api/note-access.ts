@@ -5,6 +5,7 @@ import type { Sql } from '../db/client';
 import { findNote, type NoteView } from '../db/notes';
 import { mayReadNote } from '../domain/need-to-know';
 import type { Actor } from '../domain/roles';
+import { bearerToken } from './auth';
 import { ApiError } from './errors';
 
 /** The note, if this person may read it; otherwise 404, exactly as if it did not exist (need to know). */
@@ -27,12 +28,15 @@ const NoteParams = z.object({ id: z.uuid() });
 /**
  * An onSend hook for routes on one note: a refused attempt (401, 403, 404) goes on the record with who
  * tried (the person if known, the client address otherwise), so the auditor sees it. The audit trail
- * names the note and the route, never what was sent.
+ * names the note and the route, never what was sent. A request that presented no token at all is
+ * no one's attempt, and costs nothing to send: it stays in the access log, so the trail cannot be
+ * flooded anonymously (tokens refused are, besides, limited per address).
  */
 export function auditRefusals(sql: Sql) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const params = NoteParams.safeParse(request.params);
     if (!REFUSED.includes(reply.statusCode) || !params.success) return;
+    if (reply.statusCode === 401 && !bearerToken(request)) return;
     try {
       await auditEvent(sql, {
         actorId: request.actor?.id ?? null,

@@ -1,6 +1,6 @@
 import type { NoteView } from '../db/notes';
 import { CRITERIA, type Criterion, type NoteContent } from '../domain/note-content';
-import { noteRef } from '../domain/note-ref';
+import { noteRef, STAGE_NAME, utcMinute } from '../domain/wording';
 import type { Partner } from '../domain/partner';
 import type { Outcome, Stage } from '../domain/pipeline';
 import { renderPage } from './pages';
@@ -13,12 +13,6 @@ const CRITERION_NAME: Record<Criterion, string> = {
   professionalism: 'Professionalism and reliability of the service',
   legalPowers: 'Legal powers and capabilities of the service',
   dataProtection: 'Level of data protection',
-};
-export const STAGE_NAME: Record<Stage, string> = {
-  TEAM_REVIEW: 'Team review',
-  LEGAL_REVIEW: 'Legal review',
-  HEAD_OF_SERVICE: 'Head of service',
-  MINISTER: 'Minister',
 };
 const OUTCOMES: [Outcome, string][] = [
   ['approve', 'Approve'],
@@ -40,8 +34,6 @@ export interface ReviewPageModel {
   comment?: string;
 }
 
-const when = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '—');
-
 export function reviewPage(m: ReviewPageModel): string {
   const { note, partner } = m;
   const c = note.content;
@@ -55,7 +47,7 @@ export function reviewPage(m: ReviewPageModel): string {
     stageName: STAGE_NAME[m.stage],
     revision: note.revision,
     shortHash: note.contentSha256.slice(0, 12),
-    due: when(note.stageDueAt),
+    due: note.stageDueAt ? utcMinute(note.stageDueAt) : '—',
     approvals: note.approvals.filter((a) => a.stage === m.stage).map((a) => a.actorId),
     quorum: m.quorum,
     classification: c.classification ?? '—',

@@ -16,7 +16,8 @@ export function safeError(error: unknown): { type: string; message: string; stac
     type: error.name,
     ...(typeof code === 'string' ? { code } : {}),
     message: typeof syscall === 'string' ? error.message : WITHHELD,
-    stack: error.stack?.split('\n').slice(1).join('\n') ?? '',
+    // Only the frames: V8 begins a stack with the whole message, however many lines it has.
+    stack: (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).join('\n'),
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEV_PAYLOAD_KEYS, PayloadKeys } from '../codec/payload-keys';
+import { DEV_PAYLOAD_KEYS, type PayloadKey, PayloadKeys } from '../codec/payload-keys';
 
 /** A dev secret so that a fresh clone starts; start-up warns loudly whenever it is in use. */
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-weighing-notes-0000';
@@ -20,6 +20,8 @@ const url = (protocols: string[]) =>
 const port = z.coerce.number().int().min(1).max(65535);
 
 const DEV_KEYS = PayloadKeys.parse(DEV_PAYLOAD_KEYS);
+/** The development key, by its bytes: listed under any id, or set explicitly (as docker-compose does), it is still no secret. */
+const usesDevPayloadKey = (keys: PayloadKey[]) => keys.some(({ key }) => DEV_KEYS.some((dev) => dev.key.equals(key)));
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 /** A duration such as `10d`, `36h`, `90s` or `500ms`, in milliseconds. */
@@ -96,7 +98,7 @@ export const EnvSchema = z
     if (env.AUTH_JWT_SECRET === DEV_JWT_SECRET) refuse('AUTH_JWT_SECRET', 'the built-in development secret is refused when NODE_ENV=production');
     if (env.REVIEW_LINK_SECRET === DEV_REVIEW_LINK_SECRET) refuse('REVIEW_LINK_SECRET', 'set it when NODE_ENV=production');
     if (!env.PAYLOAD_KEYS) refuse('PAYLOAD_KEYS', 'set it when NODE_ENV=production');
-    else if (env.PAYLOAD_KEYS.some(({ key }) => DEV_KEYS.some((dev) => dev.key.equals(key)))) refuse('PAYLOAD_KEYS', 'the built-in development key is refused when NODE_ENV=production');
+    else if (usesDevPayloadKey(env.PAYLOAD_KEYS)) refuse('PAYLOAD_KEYS', 'the built-in development key is refused when NODE_ENV=production');
     if (env.AUTH_ISSUER === DEV_AUTH_ISSUER) refuse('AUTH_ISSUER', 'set it when NODE_ENV=production');
     if (env.AUTH_AUDIENCE === DEV_AUTH_AUDIENCE) refuse('AUTH_AUDIENCE', 'set it when NODE_ENV=production');
   })
@@ -127,6 +129,6 @@ export function devSecretsInUse(config: Config): string[] {
   return [
     ...(config.AUTH_JWT_SECRET === DEV_JWT_SECRET ? ['AUTH_JWT_SECRET'] : []),
     ...(config.REVIEW_LINK_SECRET === DEV_REVIEW_LINK_SECRET ? ['REVIEW_LINK_SECRET'] : []),
-    ...(config.PAYLOAD_KEYS === DEV_KEYS ? ['PAYLOAD_KEYS'] : []),
+    ...(usesDevPayloadKey(config.PAYLOAD_KEYS) ? ['PAYLOAD_KEYS'] : []),
   ];
 }

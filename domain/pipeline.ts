@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type CooperationForm, type NoteContent, RiskRating } from './note-content';
+import { CooperationForm, type NoteContent, RiskRating } from './note-content';
 import { Refusal } from './refusal';
 import { Actor, hasRole, type Role } from './roles';
 
@@ -70,10 +70,11 @@ export function revisionFacts(content: NoteContent, revision: number, contentSha
 
 /**
  * Executions started before the codec carried the permitted forms themselves (a revision's facts,
- * hence every state and re-assessment they hand on). Each run reduces them to the routing fact at
- * its start, so the forms never reach a payload again.
+ * hence every state, revise Update and re-assessment they hand on). Each run reduces them to the
+ * routing fact where they enter (its start, a revise), so the forms never reach a payload again.
  */
-export type LegacyRevisionFacts = Omit<RevisionFacts, 'ministerialForms'> & { permittedCooperation: CooperationForm[] };
+export const LegacyRevisionFacts = RevisionFacts.omit({ ministerialForms: true }).extend({ permittedCooperation: z.array(CooperationForm) });
+export type LegacyRevisionFacts = z.infer<typeof LegacyRevisionFacts>;
 export type StoredNoteState = Omit<NoteState, 'current'> & { current: RevisionFacts | LegacyRevisionFacts };
 
 export function upgradeRevisionFacts(facts: RevisionFacts | LegacyRevisionFacts): RevisionFacts {
@@ -158,8 +159,12 @@ export function newNoteState(init: { noteId: string; partnerId: string; drafterI
 // Requests: each Update takes one object; the actor is resolved and vouched for by the API.
 export const SubmitRequest = z.object({ actor: Actor, revision: Revision });
 export type SubmitRequest = z.infer<typeof SubmitRequest>;
-export const ReviseRequest = z.object({ actor: Actor, facts: RevisionFacts });
-export type ReviseRequest = z.infer<typeof ReviseRequest>;
+export const ReviseRequest = z.object({
+  actor: Actor,
+  // A revise in the history of an execution begun before the codec carries the forms; replay meets it again.
+  facts: z.union([RevisionFacts, LegacyRevisionFacts.transform((facts) => upgradeRevisionFacts(facts))]),
+});
+export type ReviseRequest = z.input<typeof ReviseRequest>;
 export const DecisionRequest = z.object({
   decisionId: z.uuid(),
   actor: Actor,
@@ -253,19 +258,20 @@ export class NotePipeline {
     return this.openStage(stagesFor(this.current.current)[0]!, now, { status: 'IN_REVIEW' });
   }
 
-  checkRevise(request: ReviseRequest): void {
-    const { actor, facts } = parseOrRefuse(ReviseRequest, request);
+  checkRevise(request: ReviseRequest): z.output<typeof ReviseRequest> {
+    const parsed = parseOrRefuse(ReviseRequest, request);
+    const { actor, facts } = parsed;
     this.checkDrafter(actor, 'revise');
     this.checkStatus('DRAFT');
     if (facts.revision !== this.current.current.revision + 1) {
       throw new Refusal('conflict', `revision ${this.current.current.revision} is the latest; the next is ${this.current.current.revision + 1}`);
     }
     if (facts.authorId !== actor.id) throw new Refusal('conflict', 'a revision’s author is the one who saves it');
+    return parsed;
   }
 
   revise(request: ReviseRequest): NoteState {
-    this.checkRevise(request);
-    return this.move({ current: request.facts });
+    return this.move({ current: this.checkRevise(request).facts });
   }
 
   checkDecision(request: DecisionRequest): void {

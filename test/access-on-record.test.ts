@@ -42,11 +42,13 @@ describe('everything that shows content is on the record', () => {
     for (const secret of [COMMENT, REASON, 'Revised.', completeContent().weighing!]) expect(written).not.toContain(secret);
   });
 
-  it('records every refused attempt on a note (401, 403, 404) with who tried, and nothing the request carried', async () => {
+  it('records every refused attempt on a note (a token refused, 403, 404) with who tried, and nothing the request carried', async () => {
     const { http, stack } = suite;
     const id = await http.createNote('anna.devries');
     await http.submit('anna.devries', id);
+    // No token at all is no one's attempt: the access log has it, the trail does not. A forged token is someone's.
     expect((await stack.app.inject({ method: 'GET', url: `/notes/${id}`, remoteAddress: '10.1.2.3' })).statusCode).toBe(401);
+    expect((await stack.app.inject({ method: 'GET', url: `/notes/${id}`, remoteAddress: '10.1.2.3', headers: { authorization: 'Bearer forged.token.here' } })).statusCode).toBe(401);
     expect((await http.call('eva.smit', 'GET', `/notes/${id}/history`)).statusCode).toBe(404);
     expect((await http.call('bram.jansen', 'POST', `/notes/${id}/withdraw`, { reason: REASON })).statusCode).toBe(404);
     expect((await http.decide('gert.mulder', id, 'reject', 1, { comment: COMMENT })).statusCode).toBe(403);

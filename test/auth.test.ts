@@ -98,10 +98,11 @@ describe('the API with a bad bearer token', () => {
   const suite = useStack();
 
   it('answers a good token, and 401 in the error format to every bad one', async () => {
-    const get = (token: string) => suite.stack.app.inject({ method: 'GET', url: '/notes', headers: { authorization: `Bearer ${token}` } });
+    // Each case from an address of its own: the limit on refused tokens per address is another test's.
+    const get = (token: string, i = 0) => suite.stack.app.inject({ method: 'GET', url: '/notes', remoteAddress: `10.7.0.${i + 1}`, headers: { authorization: `Bearer ${token}` } });
     expect((await get(await hs256(claims()))).statusCode).toBe(200);
-    for (const [what, token] of REFUSED) {
-      const res = await get(await token());
+    for (const [i, [what, token]] of REFUSED.entries()) {
+      const res = await get(await token(), i);
       expect([what, res.statusCode]).toEqual([what, 401]);
       expect(res.json()).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
     }

@@ -60,12 +60,19 @@ describe('the codec endpoint (Temporal codec-server convention)', () => {
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
     expect(page.body).toContain('Include cross-origin credentials');
 
-    const form = (token: string, headers: Record<string, string> = {}) =>
+    const own = new URL(suite.stack.config.PUBLIC_BASE_URL).origin;
+    const form = (token: string, headers: Record<string, string> = { origin: own }) =>
       suite.stack.app.inject({ method: 'POST', url: '/codec/sign-in', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: new URLSearchParams({ token }).toString() });
     const token = (await operator()).authorization.slice('Bearer '.length);
-    expect((await form(token, { 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
-    expect((await form((await suite.stack.auth('gert.mulder')).authorization.slice(7))).statusCode).toBe(403);
-    expect((await form('not-a-token')).statusCode).toBe(401);
+    // Only from the page itself: another site's form, or a post that says where it comes from nowhere, is refused.
+    for (const from of [{ 'sec-fetch-site': 'cross-site', origin: 'https://elsewhere.example' }, { origin: 'https://elsewhere.example' }, {}] as Record<string, string>[]) {
+      expect((await form(token, from)).statusCode).toBe(403);
+    }
+    // A good token without the role and a bad one get the same answer: the page tells no one which tokens are valid.
+    const withoutRole = await form((await suite.stack.auth('gert.mulder')).authorization.slice(7));
+    const invalid = await form('not-a-token');
+    expect([withoutRole.statusCode, invalid.statusCode]).toEqual([401, 401]);
+    expect(withoutRole.body).toEqual(invalid.body);
 
     const signedIn = await form(token, { 'sec-fetch-site': 'same-origin' });
     expect(signedIn.statusCode).toBe(200);
@@ -79,7 +86,8 @@ describe('the codec endpoint (Temporal codec-server convention)', () => {
     expect(viaCookie.statusCode).toBe(200);
     expect(viaCookie.headers['access-control-allow-origin']).toBe(UI);
 
-    const signedOut = await suite.stack.app.inject({ method: 'POST', url: '/codec/sign-out' });
+    expect((await suite.stack.app.inject({ method: 'POST', url: '/codec/sign-out' })).statusCode).toBe(403);
+    const signedOut = await suite.stack.app.inject({ method: 'POST', url: '/codec/sign-out', headers: { origin: own } });
     expect(String(signedOut.headers['set-cookie'])).toMatch(/^codec_session=;.*Expires=Thu, 01 Jan 1970/);
   });
 });

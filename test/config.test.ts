@@ -55,6 +55,8 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ DATABASE_URL: 'postgresql://u:p@db:5433/notes', TEMPORAL_ADDRESS: 'temporal.internal:7234', PORT: 8080 });
     expect(config.AUTH_JWT_SECRET).toBe(SECRET);
     expect(devSecretsInUse(config)).toEqual(['REVIEW_LINK_SECRET', 'PAYLOAD_KEYS']);
+    // The development key set explicitly, even under another id, is still the development key.
+    expect(devSecretsInUse(loadConfig({ PAYLOAD_KEYS: DEV_PAYLOAD_KEYS.replace('dev-2026', 'renamed') }))).toContain('PAYLOAD_KEYS');
   });
 
   it('reads the payload keys in order, the first to encrypt, and refuses malformed ones', () => {

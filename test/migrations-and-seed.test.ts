@@ -61,13 +61,15 @@ describe('migrations of data written before them', () => {
     for (const [version, stage] of [[1, 'TEAM_REVIEW'], [2, 'LEGAL_REVIEW'], [3, null], [4, 'TEAM_REVIEW']] as const) {
       await old.begin((tx) => appendAudit(tx, { eventKey: `note-${note}/v${version}`, at: new Date(), actorId: null, action: 'note.decided', noteId: note, details: { stage } }));
     }
-    const row = (status: string, kind: string) =>
+    const row = (status: string, kind: string, recipient = 'carla.bakker') =>
       old`insert into outbox (id, key, note_id, recipient_id, address, kind, subject, body_text, body_html, status)
-          values (${randomUUID()}, ${randomUUID()}, ${note}, 'carla.bakker', 'carla.bakker@mivd.example', ${kind}, 'Review requested',
+          values (${randomUUID()}, ${randomUUID()}, ${note}, ${recipient}, ${`${recipient}@mivd.example`}, ${kind}, 'Review requested',
                   'Read the note and decide: http://127.0.0.1:3000/review/eyJhbGciOiJIUzI1NiJ9.e30.x', '<a href="/review/eyJ">x</a>', ${status})`;
     await row('sent', 'review_requested');
     await row('pending', 'review_requested');
     await row('pending', 'adopted');
+    // Asked at legal review before the note went back to team review: no link to a stage not theirs.
+    await row('pending', 'reminder', 'daan.visser');
     expect(await migrate(old)).toEqual(readdirSync(MIGRATIONS_DIR).filter((n) => n >= '004'));
     const [reached] = await old<{ reachedStages: string[] }[]>`select reached_stages from notes where id = ${note}`;
     expect(reached!.reachedStages).toEqual(['LEGAL_REVIEW', 'TEAM_REVIEW']);
@@ -75,6 +77,7 @@ describe('migrations of data written before them', () => {
       select status, kind, stage, revision, link_id, due_at from outbox where note_id = ${note} order by status, kind`;
     expect(rows).toEqual([
       { status: 'pending', kind: 'adopted', stage: 'TEAM_REVIEW', revision: 2, linkId: null, dueAt: expect.any(Date) },
+      { status: 'pending', kind: 'reminder', stage: 'TEAM_REVIEW', revision: 2, linkId: null, dueAt: expect.any(Date) },
       { status: 'pending', kind: 'review_requested', stage: 'TEAM_REVIEW', revision: 2, linkId: expect.stringMatching(/^[0-9a-f-]{36}$/), dueAt: expect.any(Date) },
       { status: 'sent', kind: 'review_requested', stage: null, revision: null, linkId: null, dueAt: null },
     ]);

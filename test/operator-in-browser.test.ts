@@ -30,7 +30,7 @@ describe('an operator in the Temporal UI', () => {
     await suite.http.submit('anna.devries', id);
 
     const reviewer = await browser.newPage();
-    expect(await signIn(reviewer, 'gert.mulder')).toBe(403);
+    expect(await signIn(reviewer, 'gert.mulder')).toBe(401);
     const refused = await inputAsShown(reviewer, id);
     expect(refused).toContain('encryption-key-id');
     expect(refused).not.toContain(id);

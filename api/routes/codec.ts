@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
-import { type Authenticator, bearerToken, identify, requireRole } from '../auth';
+import { type Authenticator, bearerToken, requireRole } from '../auth';
 import { ApiError } from '../errors';
 import { renderPage, sendPage } from '../pages';
 
@@ -41,7 +41,10 @@ export const codecRoutes: FastifyPluginAsyncZod<AppDeps & { authenticate: Authen
   const { payloadCodec, namespace } = deps;
   await app.register(cors, { origin: deps.uiOrigins, credentials: true, methods: ['POST'], maxAge: 600 });
   await app.register(formbody, { bodyLimit: 16 * 1024 });
-  const operatorOnly = [deps.authenticate(codecToken), async (request: FastifyRequest) => requireRole(request.actor, 'operator')];
+  const operatorOnly = [deps.authenticate.hook(codecToken), async (request: FastifyRequest) => requireRole(request.actor, 'operator')];
+  const ownOrigin = new URL(deps.publicBaseUrl).origin;
+  /** A form of these pages only: a cross-site post could otherwise sign an operator in as someone else, or out. */
+  const fromHere = (request: FastifyRequest) => request.headers['sec-fetch-site'] === 'same-origin' || request.headers.origin === ownOrigin;
 
   for (const direction of ['decode', 'encode'] as const) {
     app.post(
@@ -69,19 +72,20 @@ export const codecRoutes: FastifyPluginAsyncZod<AppDeps & { authenticate: Authen
   app.get('/sign-in', { schema: { hide: true } }, async (_request, reply) => sendPage(reply, 200, page()));
 
   app.post('/sign-in', { schema: { hide: true } }, async (request, reply) => {
-    // A form of this page only: a cross-site post could otherwise sign an operator in as someone else.
-    const site = request.headers['sec-fetch-site'];
-    if (site && site !== 'same-origin') return sendPage(reply, 403, page('Sign in from this page itself.', 'error'));
+    if (!fromHere(request)) return sendPage(reply, 403, page('Sign in from this page itself.', 'error'));
     const form = SignIn.safeParse(request.body);
     if (!form.success) return sendPage(reply, 400, page('Paste your bearer token.', 'error'));
     let expiresAt: number;
     try {
-      const identity = await identify(form.data.token, deps.verify, deps.sql);
+      // Counted like any token presented: a refused one brings its sender nearer the limit.
+      const identity = await deps.authenticate.identify(request, reply, form.data.token);
       requireRole(identity.actor, 'operator');
       expiresAt = identity.expiresAt;
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      return sendPage(reply, error.status, page(error.status === 403 ? 'Decoding needs the operator role.' : 'The token is invalid or expired.', 'error'));
+      if (error.status === 429) return sendPage(reply, 429, page('Too many refused tokens from here; try again in a minute.', 'error'));
+      // One answer for an invalid token and for a valid one without the role: the page tells no one which tokens are good.
+      return sendPage(reply, 401, page('This token does not let you decode: it is invalid, expired, or lacks the operator role.', 'error'));
     }
     reply.setCookie(COOKIE, form.data.token, {
       path: '/codec',
@@ -93,7 +97,8 @@ export const codecRoutes: FastifyPluginAsyncZod<AppDeps & { authenticate: Authen
     return sendPage(reply, 200, page('Signed in: the Temporal UI decodes payloads for you until your token expires.'));
   });
 
-  app.post('/sign-out', { schema: { hide: true } }, async (_request, reply) => {
+  app.post('/sign-out', { schema: { hide: true } }, async (request, reply) => {
+    if (!fromHere(request)) return sendPage(reply, 403, page('Sign out from this page itself.', 'error'));
     reply.clearCookie(COOKIE, { path: '/codec' });
     return sendPage(reply, 200, page('Signed out: the Temporal UI shows payloads encrypted.'));
   });

@@ -9,11 +9,12 @@ import { mayReadNote } from '../../domain/need-to-know';
 import { Outcome, quorumFor, revisionFacts, STAGE_ROLE } from '../../domain/pipeline';
 import { type ReviewLinkClaims, verifyReviewLink } from '../../domain/review-link';
 import { freeText } from '../../domain/text';
+import { STAGE_NAME, utcMinute } from '../../domain/wording';
 import { decideUpdate } from '../../workflows';
 import type { AppDeps } from '../app-deps';
 import { ApiError } from '../errors';
 import { messagePage, sendPage } from '../pages';
-import { changedFields, reviewPage, STAGE_NAME } from '../review-page';
+import { changedFields, reviewPage } from '../review-page';
 
 const COMMENT_MAX = 20_000;
 const Form = z.object({ outcome: Outcome, comment: freeText(COMMENT_MAX).trim().optional() });
@@ -73,7 +74,7 @@ export const reviewRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     if (!person) throw new LinkRefused(403, 'This link is not valid', 'The person this link was sent to is no longer active.', attempt);
     const used = await findDecision(sql, claims.jti);
     if (used) {
-      throw new LinkRefused(409, 'This link has been used', `You ${OUTCOME_DONE[used.outcome]} with this link on ${used.decidedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. A link works once.`);
+      throw new LinkRefused(409, 'This link has been used', `You ${OUTCOME_DONE[used.outcome]} with this link on ${utcMinute(used.decidedAt)}. A link works once.`);
     }
     if (!person.roles.includes(STAGE_ROLE[claims.stage])) {
       throw new LinkRefused(403, 'This link is no longer yours to use', `Deciding at ${STAGE_NAME[claims.stage]} needs a role you no longer hold.`, attempt);
