@@ -1,4 +1,5 @@
 import { DEV_PAYLOAD_KEYS } from '../codec/payload-keys';
+import { PRODUCTION_ENV } from './support/production-env';
 import { ConfigError, DEV_JWT_SECRET, DEV_REVIEW_LINK_SECRET, devSecretsInUse, loadConfig } from '../config/env';
 
 const SECRET = 'x'.repeat(32);
@@ -70,14 +71,7 @@ describe('loadConfig', () => {
     }
   });
 
-  const production = {
-    NODE_ENV: 'production',
-    AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
-    AUTH_ISSUER: 'https://idp.example',
-    AUTH_AUDIENCE: 'weighing-notes',
-    REVIEW_LINK_SECRET: 'r'.repeat(40),
-    PAYLOAD_KEYS: `prod-1:${Buffer.alloc(32, 7).toString('base64')}`,
-  };
+  const production = PRODUCTION_ENV;
 
   it('starts in production with its own secrets and keys', () => {
     expect(devSecretsInUse(loadConfig(production))).toEqual([]);

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { DEV_JWT_SECRET } from '../config/env';
+import { PRODUCTION_ENV } from './support/production-env';
 
 const ROOT = join(__dirname, '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -24,20 +26,13 @@ describe('start-up with bad configuration', () => {
     expect(lines[0]).toMatch(new RegExp(`^invalid configuration: ${name}: `));
   });
 
-  const production = {
-    NODE_ENV: 'production',
-    AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
-    AUTH_ISSUER: 'https://idp.example',
-    AUTH_AUDIENCE: 'weighing-notes',
-    REVIEW_LINK_SECRET: 'r'.repeat(40),
-  };
   it.each([
-    ['api/main.ts', 'PAYLOAD_KEYS', {}],
-    ['worker/main.ts', 'PAYLOAD_KEYS', {}],
-    ['api/main.ts', 'AUTH_JWT_SECRET', { AUTH_JWKS_URL: '', AUTH_JWT_SECRET: 'dev-only-secret-change-me-weighing-notes-0000', PAYLOAD_KEYS: `p1:${'A'.repeat(43)}=` }],
-    ['worker/main.ts', 'REVIEW_LINK_SECRET', { REVIEW_LINK_SECRET: '', PAYLOAD_KEYS: `p1:${'A'.repeat(43)}=` }],
+    ['api/main.ts', 'PAYLOAD_KEYS', { PAYLOAD_KEYS: '' }],
+    ['worker/main.ts', 'PAYLOAD_KEYS', { PAYLOAD_KEYS: '' }],
+    ['api/main.ts', 'AUTH_JWT_SECRET', { AUTH_JWKS_URL: '', AUTH_JWT_SECRET: DEV_JWT_SECRET }],
+    ['worker/main.ts', 'REVIEW_LINK_SECRET', { REVIEW_LINK_SECRET: '' }],
   ])('%s refuses to start in production without its own %s', (entry, name, change) => {
-    const result = start(entry, { ...production, ...change });
+    const result = start(entry, { ...PRODUCTION_ENV, ...change });
     expect(result.status).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
