@@ -65,12 +65,19 @@ const HISTORY_LIMIT = 2_000;
 
 export const noteWorkflowId = (noteId: string) => `note-${noteId}`;
 
-// Local: the read-model write sits on the decision path, and a local activity saves a workflow task
-// and a task-queue round trip. Its writes are idempotent, so a retry after a crash is harmless.
-const { recordTransition, createReassessmentNote } = proxyLocalActivities<Activities>({
+const RECORDING: ActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
-});
+};
+// A transition's writes (read model, decision, audit entry, outbox) run as a regular activity,
+// scheduled by the workflow task that accepts the transition: the server runs it only once that task
+// is recorded, so nothing is written for a transition the workflow does not hold. (An Update reaches
+// the worker on a speculative task, which the server may drop.) Eager dispatch keeps it on this
+// worker, without a round trip through the task queue. Their writes are idempotent besides.
+const durable = proxyActivities<Activities>(RECORDING);
+// Runs begun before that ran these as local activities, whose writes could land inside a task that
+// never completed; they keep doing so until their next run, so that their histories replay.
+const local = proxyLocalActivities<Activities>(RECORDING);
 
 // Regular, not local: sending may wait long on an SMTP server that is down, retrying with backoff
 // until it returns, and must not hold up the workflow task meanwhile.
@@ -98,6 +105,7 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
 
   // Executions begun before mail existed queued none, and must replay without waking for it.
   const mailing = patched('email-notifications');
+  const { recordTransition, createReassessmentNote } = patched('transitions-by-activity') ? durable : local;
   /** The newest version whose transition is in the read model, audit trail and outbox. */
   let recordedUpTo = state.version;
   setHandler(stateQuery, () => pipeline.state);
