@@ -19,15 +19,16 @@ export type ReassessmentInput = z.infer<typeof ReassessmentInput>;
 export function createReassessmentActivities({ sql }: { sql: Sql }) {
   return {
     /**
-     * The new note of a re-assessment, revision 1 copied from the adopted content. Idempotent by the
-     * new note's id, which the workflow chose, so a retry creates nothing twice.
+     * The new note of a re-assessment, revision 1 copied from the adopted revision, its author with
+     * it. Idempotent by the new note's id, which the workflow chose, so a retry creates nothing twice.
      */
     async createReassessmentNote(input: ReassessmentInput): Promise<RevisionFacts> {
       const { oldNoteId, newNoteId, partnerId, drafterId, fromRevision, actorId, at } = ReassessmentInput.parse(input);
       return sql.begin(async (tx) => {
         const adopted = await findRevision(tx, oldNoteId, fromRevision);
         if (!adopted) throw new Error(`note ${oldNoteId} has no revision ${fromRevision}`);
-        await insertNote(tx, { id: newNoteId, partnerId, drafterId, supersedes: oldNoteId, content: adopted.content, contentSha256: adopted.contentSha256 });
+        // The copied text keeps its author: four eyes hold, whoever now drafts the re-assessment.
+        await insertNote(tx, { id: newNoteId, partnerId, drafterId, supersedes: oldNoteId, content: adopted.content, contentSha256: adopted.contentSha256, authorId: adopted.authorId });
         await appendAudit(tx, {
           eventKey: `note-${newNoteId}/created`,
           at: new Date(at),
@@ -36,7 +37,7 @@ export function createReassessmentActivities({ sql }: { sql: Sql }) {
           noteId: newNoteId,
           details: { revision: 1, contentSha256: adopted.contentSha256, partnerId, reassesses: oldNoteId },
         });
-        return revisionFacts(adopted.content, 1, adopted.contentSha256, drafterId);
+        return revisionFacts(adopted.content, 1, adopted.contentSha256, adopted.authorId);
       });
     },
   };

@@ -23,6 +23,8 @@ export interface AppDeps {
   verify: TokenVerifier;
   /** The rules each new note's workflow is started with. */
   policy: Policy;
+  /** How far ahead a note's review date may lie when it is submitted. */
+  reviewDateMaxMs: number;
   /** Verifies the personal review links that the worker's mail carries. */
   reviewLinkSecret: string;
   /** The codec of the workers, run for operators by the codec endpoint. */
@@ -45,6 +47,7 @@ export function appDeps(config: Config, sql: Sql, temporal: Client): AppDeps {
     notes: noteWorkflows(temporal, config.TEMPORAL_TASK_QUEUE),
     verify: createTokenVerifier(config),
     policy: policyFrom(config),
+    reviewDateMaxMs: config.REVIEW_DATE_MAX,
     reviewLinkSecret: config.REVIEW_LINK_SECRET,
     payloadCodec: new EncryptionCodec(config.PAYLOAD_KEYS),
     namespace: config.TEMPORAL_NAMESPACE,

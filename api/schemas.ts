@@ -18,6 +18,8 @@ export const NoteSummary = z.object({
   stageDueAt: Instant.nullable(),
   adoptedAt: Instant.nullable(),
   reviewDueAt: Instant.nullable(),
+  /** ACTIVE past its review date: its re-assessment is owed. */
+  reviewOverdue: z.boolean(),
   supersedes: z.uuid().nullable(),
   supersededBy: z.uuid().nullable(),
   reassessment: z.uuid().nullable(),

@@ -87,6 +87,8 @@ export const EnvSchema = z
     ESCALATION_ROLE: z.enum(['head_of_service', 'team_lead', 'legal', 'minister']).default('head_of_service'),
     REVIEW_PERIOD: duration.prefault('730d'),
     REVIEW_REMINDER_LEAD: duration.prefault('60d'),
+    /** How far ahead a note's own review date may lie (five years). */
+    REVIEW_DATE_MAX: duration.prefault('1826d'),
     QUORUM_DEFAULT: count(1).default(1),
     QUORUM_LEGAL_HIGH_RISK: count(1).default(2),
   })

@@ -16,6 +16,8 @@ export interface NewNote {
   supersedes: string | null;
   content: NoteContent;
   contentSha256: string;
+  /** Who wrote revision 1: its drafter, unless it copies another note's text (a re-assessment). */
+  authorId?: string;
 }
 
 /** A new note in DRAFT with its first revision; idempotent by id (a retried activity inserts once). */
@@ -24,7 +26,7 @@ export async function insertNote(tx: Tx, note: NewNote): Promise<void> {
     insert into notes (id, partner_id, drafter_id, status, stage, current_revision, overall_risk, supersedes)
     values (${note.id}, ${note.partnerId}, ${note.drafterId}, 'DRAFT', null, 1, ${note.content.overallRisk}, ${note.supersedes})
     on conflict (id) do nothing`;
-  await insertRevision(tx, { noteId: note.id, revision: 1, content: note.content, contentSha256: note.contentSha256, authorId: note.drafterId });
+  await insertRevision(tx, { noteId: note.id, revision: 1, content: note.content, contentSha256: note.contentSha256, authorId: note.authorId ?? note.drafterId });
 }
 
 export interface NewRevision {
@@ -44,9 +46,9 @@ export async function insertRevision(tx: Tx, r: NewRevision): Promise<boolean> {
   return rows.length === 1;
 }
 
-export async function findRevision(sql: Tx, noteId: string, revision: number): Promise<{ content: NoteContent; contentSha256: string } | undefined> {
-  const [row] = await sql<{ content: NoteContent; contentSha256: string }[]>`
-    select content, content_sha256 from note_revisions where note_id = ${noteId} and revision = ${revision}`;
+export async function findRevision(sql: Tx, noteId: string, revision: number): Promise<{ content: NoteContent; contentSha256: string; authorId: string } | undefined> {
+  const [row] = await sql<{ content: NoteContent; contentSha256: string; authorId: string }[]>`
+    select content, content_sha256, author_id from note_revisions where note_id = ${noteId} and revision = ${revision}`;
   return row;
 }
 
@@ -102,7 +104,8 @@ export async function dropStagedComment(sql: Sql, id: string): Promise<void> {
 }
 
 const SUMMARY_COLUMNS = `n.id, n.partner_id, n.drafter_id, n.status, n.stage, n.reached_stages, n.current_revision as revision, n.overall_risk,
-  n.stage_due_at, n.adopted_at, n.review_due_at, n.supersedes, n.superseded_by, n.reassessment, n.created_at, n.updated_at`;
+  n.stage_due_at, n.adopted_at, n.review_due_at, coalesce(n.status = 'ACTIVE' and n.review_due_at < now(), false) as review_overdue,
+  n.supersedes, n.superseded_by, n.reassessment, n.created_at, n.updated_at`;
 
 interface SummaryRow {
   id: string;
@@ -116,6 +119,8 @@ interface SummaryRow {
   stageDueAt: Date | null;
   adoptedAt: Date | null;
   reviewDueAt: Date | null;
+  /** ACTIVE past its review date: its re-assessment is owed. */
+  reviewOverdue: boolean;
   supersedes: string | null;
   supersededBy: string | null;
   reassessment: string | null;

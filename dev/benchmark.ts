@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     const created = await timed('create', () => app.inject({ method: 'POST', url: '/notes', headers: drafter, payload: { partnerId: SEED_PARTNERS[0]!.id, content } }));
     const id = (JSON.parse(created.body) as { id: string }).id;
     await timed('submit', () => app.inject({ method: 'POST', url: `/notes/${id}/submit`, headers: drafter }));
-    await timed('decide', () => app.inject({ method: 'POST', url: `/notes/${id}/decisions`, headers: lead, payload: { outcome: 'approve', revision: 1 } }));
+    await timed('decide', () => app.inject({ method: 'POST', url: `/notes/${id}/decisions`, headers: lead, payload: { outcome: 'approve', revision: 1, stage: 'TEAM_REVIEW' } }));
     await timed('read', () => app.inject({ method: 'GET', url: `/notes/${id}`, headers: lead }));
   }
   const seconds = (Date.now() - started) / 1000;

@@ -16,14 +16,24 @@ export interface ThrowawayTemporal {
   uiUrl: string;
 }
 
-/** A dev server with its UI on free ports, through the SDK's test environment, with the product's flags and search attributes. */
-export async function startThrowawayTemporal(): Promise<ThrowawayTemporal> {
+/**
+ * A dev server with its UI on free ports, through the SDK's test environment, with the product's
+ * flags and search attributes. The UI's port is chosen before the server picks its own, so the two
+ * can collide (the server then fails to start): another pair of ports is tried.
+ */
+export async function startThrowawayTemporal(attempts = 3): Promise<ThrowawayTemporal> {
   const cli = await findOrGetTemporalCli();
-  const uiPort = await freePort();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: cli.path }, searchAttributes: SEARCH_ATTRIBUTE_KEYS, extraArgs: DEV_SERVER_FLAGS, ip: '127.0.0.1', uiPort },
-  });
-  return { env, uiUrl: `http://127.0.0.1:${uiPort}` };
+  for (let attempt = 1; ; attempt += 1) {
+    const uiPort = await freePort();
+    try {
+      const env = await TestWorkflowEnvironment.createLocal({
+        server: { executable: { type: 'existing-path', path: cli.path }, searchAttributes: SEARCH_ATTRIBUTE_KEYS, extraArgs: DEV_SERVER_FLAGS, ip: '127.0.0.1', uiPort },
+      });
+      return { env, uiUrl: `http://127.0.0.1:${uiPort}` };
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
 }
 
 /** A fresh, migrated database on the server `DATABASE_URL` names; returns its URL. */

@@ -74,13 +74,21 @@ export interface Gap {
   problem: string;
 }
 
+/** When a review date may fall, seen from the moment of submitting: after today, and not too far off. */
+export interface ReviewWindow {
+  now: Date;
+  /** How far ahead a review date may lie (REVIEW_DATE_MAX, five years by default). */
+  maxAheadMs: number;
+}
+
 /**
  * What a note lacks before it may be submitted: every criterion needs findings and a rating, every
  * high rating needs mitigations, and the note as a whole its interest, weighing, risk, forms and
  * classification. The oversight committee faulted real notes for exactly these gaps. A review date
- * is optional: without one, the note is reviewed a configured period (two years) after adoption.
+ * is optional (without one, the note is reviewed a configured period after adoption); given, it
+ * lies after today and within the window, or the note would be overdue the day it is adopted.
  */
-export function findGaps(content: NoteContent): Gap[] {
+export function findGaps(content: NoteContent, window: ReviewWindow): Gap[] {
   const gaps: Gap[] = [];
   const need = (ok: boolean, field: string, problem: string) => ok || gaps.push({ field, problem });
   need(!!content.nationalSecurityInterest.trim(), 'nationalSecurityInterest', 'state the national-security interest');
@@ -95,5 +103,11 @@ export function findGaps(content: NoteContent): Gap[] {
   need(!!content.weighing.trim(), 'weighing', 'weigh the interest against the risk');
   need(content.permittedCooperation.length > 0, 'permittedCooperation', 'name at least one permitted form of cooperation');
   need(content.classification !== null, 'classification', 'the classification is required');
+  if (content.reviewDate) {
+    const day = (at: Date) => at.toISOString().slice(0, 10);
+    const latest = day(new Date(window.now.getTime() + window.maxAheadMs));
+    need(content.reviewDate > day(window.now), 'reviewDate', 'the review date must lie after today');
+    need(content.reviewDate <= latest, 'reviewDate', `the review date may lie no later than ${latest}`);
+  }
   return gaps;
 }

@@ -131,6 +131,12 @@ export const NoteState = z.object({
   adoptedAt: Instant.nullable(),
   reviewDueAt: Instant.nullable(),
   reviewReminderSent: z.boolean(),
+  /**
+   * The review date has started its re-assessment once: should that one end without adoption, the
+   * note stays ACTIVE and overdue until a person starts another, rather than starting one again at
+   * once, and again. (Absent in runs begun before it existed.)
+   */
+  reviewDueHandled: z.boolean().optional(),
   reassessment: z.uuid().nullable(),
   supersededBy: z.uuid().nullable(),
   policy: Policy,
@@ -170,7 +176,7 @@ export const DecisionRequest = z.object({
   actor: Actor,
   outcome: Outcome,
   revision: Revision,
-  /** The stage the decider means; when given, a decision for a stage no longer open is refused as stale. */
+  /** The stage the decider means: a decision for a stage no longer open is refused as stale. Optional only for Updates in histories from before it was required. */
   stage: Stage.optional(),
 });
 export type DecisionRequest = z.infer<typeof DecisionRequest>;
@@ -214,7 +220,7 @@ export function nextTimer(state: NoteState): DueTimer | undefined {
     const escalateNow = !state.escalated && state.remindersSent >= policy.escalateAfterReminders;
     return { kind: escalateNow ? 'escalate' : 'remind', at };
   }
-  if (state.status === 'ACTIVE' && state.reviewDueAt && !state.reassessment) {
+  if (state.status === 'ACTIVE' && state.reviewDueAt && !state.reassessment && !state.reviewDueHandled) {
     const due = Date.parse(state.reviewDueAt);
     return state.reviewReminderSent
       ? { kind: 'review_due', at: new Date(due) }
@@ -333,9 +339,9 @@ export class NotePipeline {
     if (this.current.reassessment) throw new Refusal('conflict', `a re-assessment (note ${this.current.reassessment}) is under way already`);
   }
 
-  /** Records the new note that re-assesses this one (started by a person, or by the review date). */
-  reassessedBy(noteId: string): NoteState {
-    return this.move({ reassessment: noteId });
+  /** Records the new note that re-assesses this one, started by a person or (`byReviewDate`) by the review date itself. */
+  reassessedBy(noteId: string, byReviewDate = false): NoteState {
+    return this.move({ reassessment: noteId, ...(byReviewDate ? { reviewDueHandled: true } : {}) });
   }
 
   /** The re-assessment ended without adoption: this note is due for review again. */

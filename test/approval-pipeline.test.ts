@@ -13,7 +13,17 @@ async function footprint(noteId: string) {
            (select count(*)::int from audit_log where note_id = ${noteId} and action not in ('note.content_read', 'note.access_refused')) as events`;
 }
 
-async function expectRefused(res: { statusCode: number; json: () => unknown }, status: number, noteId: string, before: unknown) {
+type Answer = { statusCode: number; json: () => unknown };
+
+/** Sends a request that must be refused, and checks it left the note's footprint as it found it. */
+async function refused(send: () => Promise<Answer>, status: number, noteId: string): Promise<Answer> {
+  const before = await footprint(noteId);
+  const res = await send();
+  await expectRefused(res, status, noteId, before);
+  return res;
+}
+
+async function expectRefused(res: Answer, status: number, noteId: string, before: unknown) {
   expect(res.statusCode).toBe(status);
   expect(res.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
   expect(await footprint(noteId)).toEqual(before);
@@ -68,8 +78,7 @@ describe('the approval pipeline, end to end through HTTP', () => {
     await expectRefused(await suite.http.submit('anna.devries', id), 409, id, before);
     const revised = await suite.http.call('anna.devries', 'PUT', `/notes/${id}/draft`, { baseRevision: 1, content: completeContent({ weighing: 'Revised weighing.' }) });
     expect(revised.json()).toMatchObject({ status: 'DRAFT', revision: 2, revisionAuthorId: 'anna.devries' });
-    const stale = await suite.http.call('anna.devries', 'PUT', `/notes/${id}/draft`, { baseRevision: 1, content: completeContent() });
-    await expectRefused(stale, 409, id, await footprint(id));
+    await refused(() => suite.http.call('anna.devries', 'PUT', `/notes/${id}/draft`, { baseRevision: 1, content: completeContent() }), 409, id);
 
     expect((await suite.http.submit('anna.devries', id)).json()).toMatchObject({ stage: 'TEAM_REVIEW', revision: 2, approvals: [] });
     expect((await suite.http.decide('carla.bakker', id, 'approve', 1)).statusCode).toBe(409);
@@ -117,8 +126,8 @@ describe('every refusal leaves no trace', () => {
   });
 
   it('refuses a submit by another drafter as if the note did not exist (404), and by the head of service (403)', async () => {
-    await expectRefused(await suite.http.submit('bram.jansen', id), 404, id, await footprint(id));
-    await expectRefused(await suite.http.submit('gert.mulder', id), 403, id, await footprint(id));
+    await refused(() => suite.http.submit('bram.jansen', id), 404, id);
+    await refused(() => suite.http.submit('gert.mulder', id), 403, id);
   });
 
   it.each([
@@ -129,20 +138,25 @@ describe('every refusal leaves no trace', () => {
     ['a stale revision', 'carla.bakker', 2, 409],
   ])('refuses a decision by %s', async (_why, who, revision, status) => {
     if ((await footprint(id))[0]!.note.status === 'DRAFT') await suite.http.submit('anna.devries', id);
-    await expectRefused(await suite.http.decide(who, id, 'approve', revision), status, id, await footprint(id));
+    await refused(() => suite.http.decide(who, id, 'approve', revision), status, id);
   });
 
   it('refuses a second vote by the same person (403), and a decision meant for a stage no longer open (409)', async () => {
     await approveThrough(id, ['carla.bakker', 'daan.visser']);
     expect((await suite.http.note('ivo.peters', id)).json()).toMatchObject({ stage: 'LEGAL_REVIEW', approvals: [{ actorId: 'carla.bakker' }, { actorId: 'daan.visser' }] });
-    await expectRefused(await suite.http.decide('daan.visser', id, 'approve'), 403, id, await footprint(id));
-    await expectRefused(await suite.http.decide('eva.smit', id, 'approve', 1, { stage: 'TEAM_REVIEW' }), 409, id, await footprint(id));
-    await expectRefused(await suite.http.decide('gert.mulder', id, 'approve'), 403, id, await footprint(id));
+    await refused(() => suite.http.decide('daan.visser', id, 'approve'), 403, id);
+    await refused(() => suite.http.decide('eva.smit', id, 'approve', 1, { stage: 'TEAM_REVIEW' }), 409, id);
+    await refused(() => suite.http.decide('gert.mulder', id, 'approve'), 403, id);
+  });
+
+  it('refuses a decision that does not name its stage (400): it could land on a stage its sender never saw', async () => {
+    const res = await refused(() => suite.http.call('eva.smit', 'POST', `/notes/${id}/decisions`, { outcome: 'approve', revision: 1 }), 400, id);
+    expect((res.json() as { error: { details: { field: string }[] } }).error.details.map((d) => d.field)).toContain('body.stage');
   });
 
   it('refuses a reject without a comment (400) and a reassessment of a note not adopted (409)', async () => {
-    await expectRefused(await suite.http.decide('eva.smit', id, 'reject'), 400, id, await footprint(id));
-    await expectRefused(await suite.http.call('anna.devries', 'POST', `/notes/${id}/reassess`, { reason: 'Coup.' }), 409, id, await footprint(id));
+    await refused(() => suite.http.decide('eva.smit', id, 'reject'), 400, id);
+    await refused(() => suite.http.call('anna.devries', 'POST', `/notes/${id}/reassess`, { reason: 'Coup.' }), 409, id);
   });
 });
 

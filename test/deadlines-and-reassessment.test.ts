@@ -118,6 +118,19 @@ describe('re-assessment', () => {
     expect((await actions(old)).map((r) => r.action)).toEqual(expect.arrayContaining(['note.review_reminder_sent', 'note.reassessment_started']));
     expect((await suite.http.note('ivo.peters', reassessment)).json()).toMatchObject({ status: 'DRAFT', drafterId: 'anna.devries', supersedes: old });
   });
+
+  it('starts one re-assessment at the review date: should that one end unadopted, the note stays overdue until a person starts another', async () => {
+    const old = await suite.http.createNote('anna.devries', completeContent({ reviewDate: null }));
+    await adopt(old);
+    const automatic = await eventually(async () => (await suite.http.note('ivo.peters', old)).json<{ reassessment: string | null }>().reassessment ?? undefined, 'the automatic re-assessment');
+    await suite.http.call('anna.devries', 'POST', `/notes/${automatic}/withdraw`, { reason: 'Not now.' });
+    await eventually(async () => ((await suite.http.note('ivo.peters', old)).json<{ reassessment: string | null }>().reassessment === null ? true : undefined), 'the old note free again');
+    // Past its review date, with no re-assessment: it says so, and waits for a person instead of starting one again.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect((await suite.http.note('ivo.peters', old)).json()).toMatchObject({ status: 'ACTIVE', reassessment: null, reviewOverdue: true });
+    expect((await actions(old)).filter((r) => r.action === 'note.reassessment_started')).toHaveLength(1);
+    expect((await suite.http.call('anna.devries', 'POST', `/notes/${old}/reassess`, { reason: 'Now, for real.' })).statusCode).toBe(201);
+  });
 });
 
 describe('a long wait', () => {

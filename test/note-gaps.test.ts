@@ -17,11 +17,13 @@ function complete(change: (content: NoteContent) => void = () => undefined): Not
   return content;
 }
 
-const fieldsOf = (content: NoteContent): string[] => findGaps(content).map((gap) => gap.field);
+/** Submitted on 2026-11-23, review dates allowed up to five years ahead. */
+const WINDOW = { now: new Date('2026-11-23T10:00:00Z'), maxAheadMs: 1826 * 24 * 3600 * 1000 };
+const fieldsOf = (content: NoteContent): string[] => findGaps(content, WINDOW).map((gap) => gap.field);
 
 describe('findGaps', () => {
   it('lists every gap of an empty draft, each with a reason (the review date is optional)', () => {
-    const gaps = findGaps(NoteContent.parse({}));
+    const gaps = findGaps(NoteContent.parse({}), WINDOW);
     expect(gaps.map((gap) => gap.field)).toEqual([
       'nationalSecurityInterest',
       ...CRITERIA.flatMap((c) => [`criteria.${c}.findings`, `criteria.${c}.rating`]),
@@ -34,7 +36,7 @@ describe('findGaps', () => {
   });
 
   it('finds none in a complete note', () => {
-    expect(findGaps(complete())).toEqual([]);
+    expect(findGaps(complete(), WINDOW)).toEqual([]);
   });
 
   it.each<[string, (content: NoteContent) => void, string[]]>([
@@ -44,6 +46,11 @@ describe('findGaps', () => {
     ['no permitted form of cooperation', (n) => void (n.permittedCooperation = []), ['permittedCooperation']],
     ['no classification', (n) => void (n.classification = null), ['classification']],
     ['no review date (optional: reviewed a policy period after adoption)', (n) => void (n.reviewDate = null), []],
+    ['a review date in the past', (n) => void (n.reviewDate = '2025-01-01'), ['reviewDate']],
+    ['a review date of today', (n) => void (n.reviewDate = '2026-11-23'), ['reviewDate']],
+    ['a review date of tomorrow', (n) => void (n.reviewDate = '2026-11-24'), []],
+    ['a review date on the last day of the window', (n) => void (n.reviewDate = '2031-11-23'), []],
+    ['a review date past the window', (n) => void (n.reviewDate = '2031-11-24'), ['reviewDate']],
     ['overall risk high without mitigations', (n) => void (n.overallRisk = 'high'), ['mitigations']],
     ['overall risk high with blank mitigations', (n) => void Object.assign(n, { overallRisk: 'high', mitigations: '  ' }), ['mitigations']],
     ['overall risk high with mitigations', (n) => void Object.assign(n, { overallRisk: 'high', mitigations: 'Only evaluated reports.' }), []],

@@ -73,3 +73,17 @@ describe('recordTransition', () => {
     expect(await sql`select version from notes where id = ${draft.noteId}`).toEqual([{ version: 0 }]);
   });
 });
+
+describe('createReassessmentNote', () => {
+  it('copies the adopted revision with its author, so the one who wrote the text cannot approve it again', async () => {
+    const { createReassessmentNote } = createActivities(deps());
+    const old = await draftNote();
+    const input = { oldNoteId: old.noteId, newNoteId: randomUUID(), partnerId: old.partnerId, drafterId: 'anna.devries', fromRevision: 1, actorId: 'gert.mulder', at: at() };
+    const facts = await createReassessmentNote(input);
+    expect(await createReassessmentNote(input)).toEqual(facts);
+    expect(facts).toMatchObject({ revision: 1, authorId: 'bram.jansen', contentSha256: old.current.contentSha256 });
+    const [revision] = await sql<{ authorId: string }[]>`select author_id from note_revisions where note_id = ${input.newNoteId}`;
+    const [note] = await sql<{ drafterId: string }[]>`select drafter_id from notes where id = ${input.newNoteId}`;
+    expect([revision!.authorId, note!.drafterId]).toEqual(['bram.jansen', 'anna.devries']);
+  });
+});

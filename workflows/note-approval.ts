@@ -174,7 +174,9 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
       staticSummary: summaryOf(noteId, old.partnerId),
     });
     // The ref names the request's reason where a person gave one; the new note is in the state.
-    await record(() => pipeline.reassessedBy(noteId), { actorId, action: 'note.reassessment_started', ...(eventId ? { ref: eventId } : {}) });
+    // Runs begun before a review date started its re-assessment only once started another whenever one ended.
+    const byReviewDate = actor === null && patched('review-due-once');
+    await record(() => pipeline.reassessedBy(noteId, byReviewDate), { actorId, action: 'note.reassessment_started', ...(eventId ? { ref: eventId } : {}) });
     return noteId;
   }
 

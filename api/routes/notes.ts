@@ -26,12 +26,13 @@ const Draft = z.object({ content: NoteContent, baseRevision: z.number().int().po
 // Optional: without a body, the drafter submits the current revision.
 const Submit = z.object({ revision: z.number().int().positive().optional() }).strict().nullish();
 const Decision = z
-  .object({ outcome: Outcome, revision: z.number().int().positive(), stage: Stage.optional(), comment: freeText(20_000).trim().optional() })
+  // `stage` and `revision` name what the reviewer saw: a decision never lands on a stage they did not mean.
+  .object({ outcome: Outcome, revision: z.number().int().positive(), stage: Stage, comment: freeText(20_000).trim().optional() })
   .strict()
   .refine((d) => d.outcome === 'approve' || !!d.comment, { path: ['comment'], message: 'a comment is required to reject or request changes' });
 const ListQuery = Page.extend({ status: NoteStatus.optional(), stage: Stage.optional(), partnerId: z.uuid().optional() }).strict();
 
-export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, notes, policy }) => {
+export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, notes, policy, reviewDateMaxMs }) => {
   app.addHook('onSend', auditRefusals(sql));
 
   /** A note this person may read whose approval has not ended. */
@@ -138,7 +139,7 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
       const revision = request.body?.revision ?? note.revision;
       const stored = await findRevision(sql, note.id, revision);
       if (stored) {
-        const gaps = findGaps(stored.content);
+        const gaps = findGaps(stored.content, { now: new Date(), maxAheadMs: reviewDateMaxMs });
         if (gaps.length) throw new ApiError(422, `revision ${revision} is incomplete`, gaps);
       }
       await notes.update(note.id, submitUpdate, { actor: request.actor, revision });
