@@ -13,6 +13,8 @@ USER node
 
 # Dependencies first, so source edits do not invalidate this layer.
 COPY --chown=node:node package.json package-lock.json ./
+# npm ci applies these to installed packages (patch-package, postinstall).
+COPY --chown=node:node patches ./patches
 RUN npm ci && npm cache clean --force
 
 COPY --chown=node:node . .

@@ -42,9 +42,32 @@ export function sendError(reply: FastifyReply, status: number, message: string, 
   return reply.code(status).type('application/json').send(errorBody(status, message, details));
 }
 
+const CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+const GRPC_UNAVAILABLE = 14;
+const GRPC_DEADLINE_EXCEEDED = 4;
+
+/**
+ * A failure of what the API stands on, not of the request: the database gone (its connection lost,
+ * shutting down, starting up, full) or Temporal unreachable. The caller may send the same again
+ * shortly, so it gets 503 with Retry-After rather than a 500.
+ */
+export function isUnavailable(error: unknown): boolean {
+  const { code, name } = error as { code?: unknown; name?: unknown };
+  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || /^08|^57P0[123]$|^53300$/.test(code))) return true;
+  if (name === 'ServiceError' || name === 'ConnectionError') {
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    return name === 'ConnectionError' || cause?.code === GRPC_UNAVAILABLE || cause?.code === GRPC_DEADLINE_EXCEEDED;
+  }
+  return false;
+}
+
 /** One JSON error shape for every failure; anything unexpected is a 500 whose detail stays in the log. */
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof ApiError) return sendError(reply, error.status, error.message, error.details);
+  if (isUnavailable(error)) {
+    request.log.warn({ err: error }, 'a service the API needs is unavailable');
+    return sendError(reply.header('retry-after', '5'), 503, 'the service is briefly unavailable; try again shortly');
+  }
   if (error instanceof Refusal) return sendError(reply, REFUSAL_STATUS[error.kind], error.message, error.details);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const details = error.validation.map((issue) => ({

@@ -1,5 +1,5 @@
 import { devSecretsInUse, loadConfig } from '../config/env';
-import { createSql } from '../db/client';
+import { closeSql, createSql } from '../db/client';
 import { startApi } from './server';
 
 /** `npm run api`: configuration in, clients out, listen until SIGINT/SIGTERM. */
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const api = await startApi(config, sql);
   const stop = async () => {
     await api.close();
-    await sql.end();
+    await closeSql(sql);
   };
   process.once('SIGINT', stop).once('SIGTERM', stop);
 }

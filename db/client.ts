@@ -16,3 +16,11 @@ export function createSql(url: string, options: { max?: number } = {}): Sql {
     transform: { column: { from: postgres.toCamel, to: postgres.fromCamel } },
   });
 }
+
+/**
+ * Closes a pool that has served a long time: queries still running get a few seconds. Without the
+ * bound, postgres.js can wait for ever on a connection left over from a server restart.
+ */
+export function closeSql(sql: Sql): Promise<void> {
+  return sql.end({ timeout: 5 });
+}

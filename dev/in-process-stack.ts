@@ -7,7 +7,7 @@ import { buildApp } from '../api/app';
 import { appDeps } from '../api/app-deps';
 import { createTemporalClient } from '../clients/temporal-client';
 import { type Config, loadConfig } from '../config/env';
-import { createSql, type Sql } from '../db/client';
+import { closeSql, createSql, type Sql } from '../db/client';
 import type { Policy } from '../domain/pipeline';
 import { activityDeps } from '../worker/run-worker';
 import { createWorker } from '../worker/create-worker';
@@ -118,7 +118,7 @@ export async function startInProcessStack(options: InProcessStackOptions): Promi
       await running;
       await connection.close();
       await nativeConnection.close();
-      await sql.end();
+      await closeSql(sql);
     },
   };
 }

@@ -3,7 +3,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { type Config, ConfigError, devSecretsInUse, loadConfig } from '../config/env';
 import { startApi } from '../api/server';
-import { createSql, type Sql } from '../db/client';
+import { closeSql, createSql, type Sql } from '../db/client';
 import { ensureDatabase, migrate } from '../db/migrate';
 import { installWorkerLogger } from '../clients/logger';
 import { runWorker } from '../worker/run-worker';
@@ -82,7 +82,7 @@ async function database(config: Config): Promise<Sql> {
   const connect = (url: string) => createSql(url, { max: 1 });
   if (await ensureDatabase(config.DATABASE_URL, connect)) log('created the database');
   const sql = createSql(config.DATABASE_URL);
-  stops.push({ name: 'database pool', stop: () => sql.end() });
+  stops.push({ name: 'database pool', stop: () => closeSql(sql) });
   const applied = await migrate(sql);
   await seed(sql);
   log(`schema ${applied.length ? `migrated (${applied.join(', ')})` : 'up to date'}; people and partners seeded`);

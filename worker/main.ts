@@ -1,6 +1,6 @@
 import { installWorkerLogger } from '../clients/logger';
 import { devSecretsInUse, loadConfig } from '../config/env';
-import { createSql } from '../db/client';
+import { closeSql, createSql } from '../db/client';
 import { runWorker } from './run-worker';
 
 /** `npm run worker`: configuration in, clients out, run until SIGINT/SIGTERM (the SDK shuts the worker down on both). */
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     console.log(`worker polling ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
     await worker.done;
   } finally {
-    await sql.end();
+    await closeSql(sql);
   }
 }
 

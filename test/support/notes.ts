@@ -38,8 +38,8 @@ export function api(stack: Stack) {
     submit: (as: string, id: string, revision?: number) => call(as, 'POST', `/notes/${id}/submit`, revision === undefined ? undefined : { revision }),
     /** A decision on the stage the note is at now (as a reviewer's screen shows it), unless `extra.stage` names another. */
     async decide(as: string, id: string, outcome: 'approve' | 'reject' | 'request_changes', revision = 1, extra: { comment?: string; stage?: string } = {}) {
-      const [note] = await stack.sql<{ stage: string | null }[]>`select stage from notes where id = ${id}`;
-      return call(as, 'POST', `/notes/${id}/decisions`, { outcome, revision, stage: note?.stage ?? 'TEAM_REVIEW', ...extra });
+      const stage = extra.stage ?? (await stack.sql<{ stage: string | null }[]>`select stage from notes where id = ${id}`)[0]?.stage ?? 'TEAM_REVIEW';
+      return call(as, 'POST', `/notes/${id}/decisions`, { outcome, revision, ...extra, stage });
     },
     note: (as: string, id: string) => call(as, 'GET', `/notes/${id}`),
   };

@@ -32,6 +32,8 @@ export interface StackOptions {
   listen?: boolean;
   /** The API's logger, for a suite that reads what it logs. */
   logger?: InProcessStackOptions['logger'];
+  /** A database of the suite's own (a fault suite's private cluster); the run's otherwise. */
+  databaseUrl?: () => string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -45,7 +47,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     port,
     temporalAddress: env.TEST_TEMPORAL_ADDRESS,
     temporalUiOrigin: env.TEST_TEMPORAL_UI,
-    databaseUrl: env.TEST_DATABASE_URL,
+    databaseUrl: options.databaseUrl?.() ?? env.TEST_DATABASE_URL,
     policy: options.policy ?? DEFAULT_POLICY,
     jwtSecret: TEST_JWT_SECRET,
     payloadKeys: TEST_PAYLOAD_KEYS,
