@@ -25,6 +25,8 @@ export interface AppDeps {
   policy: Policy;
   /** How far ahead a note's review date may lie when it is submitted. */
   reviewDateMaxMs: number;
+  /** How long one call to Temporal may take (TEMPORAL_CALL_TIMEOUT). */
+  temporalCallTimeoutMs: number;
   /** Verifies the personal review links that the worker's mail carries. */
   reviewLinkSecret: string;
   /** The codec of the workers, run for operators by the codec endpoint. */
@@ -44,10 +46,11 @@ export function appDeps(config: Config, sql: Sql, temporal: Client): AppDeps {
   return {
     sql,
     temporal,
-    notes: noteWorkflows(temporal, config.TEMPORAL_TASK_QUEUE),
+    notes: noteWorkflows(temporal, config.TEMPORAL_TASK_QUEUE, config.TEMPORAL_CALL_TIMEOUT),
     verify: createTokenVerifier(config),
     policy: policyFrom(config),
     reviewDateMaxMs: config.REVIEW_DATE_MAX,
+    temporalCallTimeoutMs: config.TEMPORAL_CALL_TIMEOUT,
     reviewLinkSecret: config.REVIEW_LINK_SECRET,
     payloadCodec: new EncryptionCodec(config.PAYLOAD_KEYS),
     namespace: config.TEMPORAL_NAMESPACE,

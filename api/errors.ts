@@ -54,9 +54,11 @@ const GRPC_DEADLINE_EXCEEDED = 4;
 export function isUnavailable(error: unknown): boolean {
   const { code, name } = error as { code?: unknown; name?: unknown };
   if (typeof code === 'string' && (CONNECTION_CODES.has(code) || /^08|^57P0[123]$|^53300$/.test(code))) return true;
-  if (name === 'ServiceError' || name === 'ConnectionError') {
+  // Temporal's client: unreachable, or past the call's deadline (an Update's wait ends as its own error).
+  if (name === 'ConnectionError' || name === 'WorkflowUpdateRPCTimeoutOrCancelledError') return true;
+  if (name === 'ServiceError') {
     const cause = (error as { cause?: { code?: unknown } }).cause;
-    return name === 'ConnectionError' || cause?.code === GRPC_UNAVAILABLE || cause?.code === GRPC_DEADLINE_EXCEEDED;
+    return cause?.code === GRPC_UNAVAILABLE || cause?.code === GRPC_DEADLINE_EXCEEDED;
   }
   return false;
 }

@@ -2,22 +2,37 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { auditContentRead, auditEvent } from '../db/audit';
 import type { Sql } from '../db/client';
-import { findNote, type NoteView } from '../db/notes';
+import { findNote, markStarted, type NoteView } from '../db/notes';
 import { mayReadNote } from '../domain/need-to-know';
 import type { Actor } from '../domain/roles';
 import { bearerToken } from './auth';
 import { ApiError } from './errors';
+import type { NoteWorkflows } from './note-workflow';
 
-/** The note, if this person may read it; otherwise 404, exactly as if it did not exist (need to know). */
-export async function readableNote(sql: Sql, actor: Actor, id: string): Promise<NoteView> {
+export interface NoteAccess {
+  sql: Sql;
+  notes: NoteWorkflows;
+}
+
+/**
+ * The note, if this person may read it; otherwise 404, exactly as if it did not exist (need to know).
+ * A note whose creating request never heard whether its execution started exists once Temporal says
+ * the execution does: never 404 while its workflow holds it.
+ */
+export async function readableNote({ sql, notes }: NoteAccess, actor: Actor, id: string): Promise<NoteView> {
   const note = await findNote(sql, id);
   if (!note || !mayReadNote(actor, note)) throw new ApiError(404, 'no such note');
+  if (!note.started) {
+    if (!(await notes.exists(id))) throw new ApiError(404, 'no such note');
+    await sql.begin((tx) => markStarted(tx, note));
+  }
   return note;
 }
 
 /** The note as a response to this person, its content read on the record. */
-export async function shownNote(sql: Sql, actor: Actor, id: string, what: string): Promise<NoteView> {
-  const note = await readableNote(sql, actor, id);
+export async function shownNote(access: NoteAccess, actor: Actor, id: string, what: string): Promise<NoteView> {
+  const { sql } = access;
+  const note = await readableNote(access, actor, id);
   await auditContentRead(sql, actor.id, note.id, what, note.revision);
   return note;
 }

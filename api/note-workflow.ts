@@ -9,38 +9,49 @@ export interface NoteWorkflows {
   start(state: NoteState): Promise<void>;
   update<Res, Req>(noteId: string, update: UpdateDefinition<Res, [Req]>, request: Req): Promise<Res>;
   state(noteId: string): Promise<NoteState>;
+  /** Whether the note's execution exists (it may have been started by a request that never heard back). */
+  exists(noteId: string): Promise<boolean>;
 }
 
-/** The API's one door into Temporal: starts a note's execution, sends its Updates, maps refusals to statuses. */
-export function noteWorkflows(client: Client, taskQueue: string): NoteWorkflows {
+/**
+ * The API's one door into Temporal: starts a note's execution, sends its Updates, maps refusals to
+ * statuses. Every call has a deadline (`callTimeoutMs`): past it, the request answers 503 (the error
+ * handler knows a deadline exceeded) instead of holding its caller, and its connection, indefinitely.
+ */
+export function noteWorkflows(client: Client, taskQueue: string, callTimeoutMs: number): NoteWorkflows {
+  const withDeadline = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await client.withDeadline(Date.now() + callTimeoutMs, call);
+    } catch (error) {
+      throw asApiError(error);
+    }
+  };
+  const handle = (noteId: string) => client.workflow.getHandle(noteWorkflowId(noteId));
   return {
-    async start(state) {
-      await client.workflow.start(noteApproval, {
-        workflowId: noteWorkflowId(state.noteId),
-        taskQueue,
-        args: [{ state }],
-        // A note has exactly one execution, ever.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-        staticSummary: `Weighing note ${state.noteId} (partner ${state.partnerId})`,
-      });
-    },
-
-    async update(noteId, update, request) {
-      try {
-        return await client.workflow.getHandle(noteWorkflowId(noteId)).executeUpdate(update, { args: [request] });
-      } catch (error) {
-        throw asApiError(error);
-      }
-    },
-
-    async state(noteId) {
-      try {
-        return await client.workflow.getHandle(noteWorkflowId(noteId)).query(stateQuery);
-      } catch (error) {
-        throw asApiError(error);
-      }
-    },
+    start: (state) =>
+      withDeadline(async () => {
+        await client.workflow.start(noteApproval, {
+          workflowId: noteWorkflowId(state.noteId),
+          taskQueue,
+          args: [{ state }],
+          // A note has exactly one execution, ever.
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+          staticSummary: `Weighing note ${state.noteId} (partner ${state.partnerId})`,
+        });
+      }),
+    update: (noteId, update, request) => withDeadline(() => handle(noteId).executeUpdate(update, { args: [request] })),
+    state: (noteId) => withDeadline(() => handle(noteId).query(stateQuery)),
+    exists: (noteId) =>
+      withDeadline(async () => {
+        try {
+          await handle(noteId).describe();
+          return true;
+        } catch (error) {
+          if (error instanceof WorkflowNotFoundError) return false;
+          throw error;
+        }
+      }),
   };
 }
 

@@ -49,6 +49,8 @@ export const EnvSchema = z
       .default('127.0.0.1:7233'),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('weighing-notes'),
+    /** How long the API waits on Temporal for one call (a start, an Update, a query) before answering 503. */
+    TEMPORAL_CALL_TIMEOUT: duration.prefault('15s'),
     SMTP_URL: url(['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
     MAIL_FROM: z.string().min(3).default('Weighing notes <no-reply@weighing-notes.invalid>'),
     PUBLIC_BASE_URL: url(['http:', 'https:']).default('http://127.0.0.1:3000'),

@@ -3,7 +3,8 @@ import { canonicalJson } from '../domain/canonical-json';
 import type { NoteContent, RiskRating } from '../domain/note-content';
 import type { NoteState, NoteStatus, Outcome, Stage } from '../domain/pipeline';
 import type { ReadGrant } from '../domain/need-to-know';
-import type { Sql, Tx } from './client';
+import { appendAudit } from './audit';
+import type { InTransaction, Sql, Tx } from './client';
 
 export function contentSha256(content: NoteContent): string {
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
@@ -18,15 +19,36 @@ export interface NewNote {
   contentSha256: string;
   /** Who wrote revision 1: its drafter, unless it copies another note's text (a re-assessment). */
   authorId?: string;
+  /**
+   * False while the API has yet to start its execution: the note exists for no one until then
+   * (`markStarted`). A workflow creating a note starts it as part of the same step.
+   */
+  started?: boolean;
 }
 
 /** A new note in DRAFT with its first revision; idempotent by id (a retried activity inserts once). */
 export async function insertNote(tx: Tx, note: NewNote): Promise<void> {
   await tx`
-    insert into notes (id, partner_id, drafter_id, status, stage, current_revision, overall_risk, supersedes)
-    values (${note.id}, ${note.partnerId}, ${note.drafterId}, 'DRAFT', null, 1, ${note.content.overallRisk}, ${note.supersedes})
+    insert into notes (id, partner_id, drafter_id, status, stage, current_revision, overall_risk, supersedes, started)
+    values (${note.id}, ${note.partnerId}, ${note.drafterId}, 'DRAFT', null, 1, ${note.content.overallRisk}, ${note.supersedes}, ${note.started ?? true})
     on conflict (id) do nothing`;
-  await insertRevision(tx, { noteId: note.id, revision: 1, content: note.content, contentSha256: note.contentSha256, authorId: note.authorId ?? note.drafterId });
+  await insertRevision(tx, { noteId: note.id, revision: 1, content: note.content, contentSha256: note.contentSha256, authorId: note.authorId ?? note.drafterId, accepted: true });
+}
+
+/**
+ * The note's execution exists: the note exists for its readers from now on, and its creation is on
+ * the record (once, however often this runs).
+ */
+export async function markStarted(tx: InTransaction, note: { id: string; drafterId: string; partnerId: string; contentSha256: string }): Promise<void> {
+  await tx`update notes set started = true where id = ${note.id} and not started`;
+  await appendAudit(tx, {
+    eventKey: `note-${note.id}/created`,
+    at: new Date(),
+    actorId: note.drafterId,
+    action: 'note.created',
+    noteId: note.id,
+    details: { revision: 1, contentSha256: note.contentSha256, partnerId: note.partnerId },
+  });
 }
 
 export interface NewRevision {
@@ -35,20 +57,28 @@ export interface NewRevision {
   content: NoteContent;
   contentSha256: string;
   authorId: string;
+  /** False for a saved draft the workflow has yet to take: its projection accepts it. */
+  accepted: boolean;
 }
 
-/** Every revision is kept whole; returns false when that revision number exists already. */
+/** Every revision is kept whole; false when this very text was saved for that revision already. */
 export async function insertRevision(tx: Tx, r: NewRevision): Promise<boolean> {
   const rows = await tx`
-    insert into note_revisions (note_id, revision, content, content_sha256, author_id)
-    values (${r.noteId}, ${r.revision}, ${tx.json(r.content as never)}, ${r.contentSha256}, ${r.authorId})
+    insert into note_revisions (note_id, revision, content, content_sha256, author_id, accepted)
+    values (${r.noteId}, ${r.revision}, ${tx.json(r.content as never)}, ${r.contentSha256}, ${r.authorId}, ${r.accepted})
     on conflict do nothing returning 1`;
   return rows.length === 1;
 }
 
+/** A saved draft the workflow refused: it was never the note's text. */
+export async function dropPendingRevision(sql: Sql, noteId: string, revision: number, contentSha256: string): Promise<void> {
+  await sql`delete from note_revisions where note_id = ${noteId} and revision = ${revision} and content_sha256 = ${contentSha256} and not accepted`;
+}
+
+/** An accepted revision of a note (pending drafts are nobody's text yet). */
 export async function findRevision(sql: Tx, noteId: string, revision: number): Promise<{ content: NoteContent; contentSha256: string; authorId: string } | undefined> {
   const [row] = await sql<{ content: NoteContent; contentSha256: string; authorId: string }[]>`
-    select content, content_sha256, author_id from note_revisions where note_id = ${noteId} and revision = ${revision}`;
+    select content, content_sha256, author_id from note_revisions where note_id = ${noteId} and revision = ${revision} and accepted`;
   return row;
 }
 
@@ -61,15 +91,18 @@ export async function projectState(tx: Tx, s: NoteState): Promise<void> {
                      superseded_by = ${s.supersededBy}, reassessment = ${s.reassessment},
                      version = ${s.version}, updated_at = now()
     where id = ${s.noteId} and version < ${s.version}`;
-  // Apart from the version check: a stage once reached stays reached, whatever order projections land in.
+  // Apart from the version check, as both hold whatever order projections land in: the revision the
+  // workflow holds is accepted (it was pending since it was saved), and a stage once reached stays reached.
+  await tx`update note_revisions set accepted = true
+           where note_id = ${s.noteId} and revision = ${s.current.revision} and content_sha256 = ${s.current.contentSha256} and not accepted`;
   if (s.stage) await tx`update notes set reached_stages = array_append(reached_stages, ${s.stage}::text) where id = ${s.noteId} and not (${s.stage}::text = any(reached_stages))`;
 }
 
 /** The read grant of `domain/need-to-know` as a condition on `notes n`: the same rule, in SQL. */
 function readableBy(sql: Sql, grant: ReadGrant) {
-  if (grant.everyNote) return sql`true`;
+  if (grant.everyNote) return sql`n.started`;
   const drafted = grant.draftedBy ? sql`n.drafter_id = ${grant.draftedBy}` : sql`false`;
-  return sql`(${drafted} or n.reached_stages && ${grant.stages}::text[])`;
+  return sql`n.started and (${drafted} or n.reached_stages && ${grant.stages}::text[])`;
 }
 
 export interface DecisionRow {
@@ -92,10 +125,16 @@ export async function insertDecision(tx: Tx, d: DecisionRow): Promise<void> {
 
 /**
  * Free text of a request is kept before the workflow accepts the request, and dropped if it refuses.
- * False when text under this id exists already (the same request sent twice).
+ * False when text under this id is being recorded already (the same request sent twice). Text staged
+ * longer ago than `staleAfterMs` belongs to an attempt that never heard back (the caller checked that
+ * no decision holds it): a new attempt takes its place.
  */
-export async function stageComment(sql: Sql, id: string, body: string): Promise<boolean> {
-  const rows = await sql`insert into comments (id, body) values (${id}, ${body}) on conflict (id) do nothing returning 1`;
+export async function stageComment(sql: Sql, id: string, body: string, staleAfterMs = 0): Promise<boolean> {
+  const rows = await sql`
+    insert into comments (id, body) values (${id}, ${body})
+    on conflict (id) do update set body = excluded.body, created_at = now()
+      where ${staleAfterMs > 0} and comments.created_at < now() - ${staleAfterMs} * interval '1 millisecond'
+    returning 1`;
   return rows.length === 1;
 }
 
@@ -163,6 +202,8 @@ export async function listNotes(sql: Sql, f: NoteFilter, grant: ReadGrant): Prom
 }
 
 export type NoteView = NoteSummary & {
+  /** False until its execution is known to exist (see `markStarted`). */
+  started: boolean;
   contentSha256: string;
   content: NoteContent;
   revisionAuthorId: string;
@@ -172,9 +213,9 @@ export type NoteView = NoteSummary & {
 };
 
 export async function findNote(sql: Sql, id: string): Promise<NoteView | undefined> {
-  const [note] = await sql<(SummaryRow & { content: NoteContent; contentSha256: string; revisionAuthorId: string })[]>`
-    select ${sql.unsafe(SUMMARY_COLUMNS)}, r.content, r.content_sha256, r.author_id as revision_author_id
-    from notes n join note_revisions r on r.note_id = n.id and r.revision = n.current_revision
+  const [note] = await sql<(SummaryRow & { started: boolean; content: NoteContent; contentSha256: string; revisionAuthorId: string })[]>`
+    select ${sql.unsafe(SUMMARY_COLUMNS)}, n.started, r.content, r.content_sha256, r.author_id as revision_author_id
+    from notes n join note_revisions r on r.note_id = n.id and r.revision = n.current_revision and r.accepted
     where n.id = ${id}`;
   if (!note) return undefined;
   // Approvals of the revision under review; those of older revisions count for nothing.
@@ -183,9 +224,10 @@ export async function findNote(sql: Sql, id: string): Promise<NoteView | undefin
     where note_id = ${id} and revision = ${note.revision} and outcome = 'approve' order by decided_at`;
   const undeliveredMail = await sql<{ recipientId: string; kind: string; error: string | null }[]>`
     select recipient_id, kind, last_error as error from outbox where note_id = ${id} and status = 'failed' order by created_at`;
-  const { content, contentSha256, revisionAuthorId, ...summary } = note;
+  const { started, content, contentSha256, revisionAuthorId, ...summary } = note;
   return {
     ...toSummary(summary),
+    started,
     contentSha256,
     content,
     revisionAuthorId,
@@ -202,7 +244,7 @@ export async function tasksFor(sql: Sql, actorId: string, grant: ReadGrant): Pro
   if (!grant.stages.length) return [];
   const rows = await sql<SummaryRow[]>`
     select ${sql.unsafe(SUMMARY_COLUMNS)}
-    from notes n join note_revisions r on r.note_id = n.id and r.revision = n.current_revision
+    from notes n join note_revisions r on r.note_id = n.id and r.revision = n.current_revision and r.accepted
     where n.status = 'IN_REVIEW' and n.stage in ${sql(grant.stages)} and r.author_id <> ${actorId} and ${readableBy(sql, grant)}
       and not exists (select 1 from decisions d where d.note_id = n.id and d.stage = n.stage
                       and d.revision = n.current_revision and d.actor_id = ${actorId})

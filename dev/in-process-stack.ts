@@ -24,6 +24,8 @@ export interface InProcessStackOptions {
   publicBaseUrl: string;
   /** PAYLOAD_KEYS as configured; the development key when unset. */
   payloadKeys?: string;
+  /** TEMPORAL_CALL_TIMEOUT, e.g. `2s`; the default otherwise. */
+  temporalCallTimeout?: string;
   /** The Temporal UI whose pages may call the codec endpoint (TEMPORAL_UI_ORIGINS). */
   temporalUiOrigin?: string;
   /** A prebuilt bundle; otherwise the worker bundles the workflows itself. */
@@ -42,8 +44,10 @@ export interface InProcessStack {
   sql: Sql;
   client: Client;
   taskQueue: string;
-  /** Stops the worker and starts a new one on the same task queue (durable timers must survive this). */
-  restartWorker(downtimeMs: number): Promise<void>;
+  /** Stops the worker (nothing polls the task queue until `startWorker`). */
+  stopWorker(): Promise<void>;
+  /** Starts a new worker on the same task queue (durable timers and waiting Updates must survive the gap). */
+  startWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,6 +82,7 @@ export async function startInProcessStack(options: InProcessStackOptions): Promi
     REVIEW_LINK_SECRET: options.reviewLinkSecret,
     PAYLOAD_KEYS: options.payloadKeys,
     TEMPORAL_UI_ORIGINS: options.temporalUiOrigin,
+    TEMPORAL_CALL_TIMEOUT: options.temporalCallTimeout,
   });
   const connection = await Connection.connect({ address: options.temporalAddress });
   const client = createTemporalClient(connection, config.TEMPORAL_NAMESPACE, config.PAYLOAD_KEYS);
@@ -105,16 +110,17 @@ export async function startInProcessStack(options: InProcessStackOptions): Promi
     sql,
     client,
     taskQueue,
-    async restartWorker(downtimeMs) {
-      worker.shutdown();
+    async stopWorker() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
-      await new Promise((resolve) => setTimeout(resolve, downtimeMs));
+    },
+    async startWorker() {
       worker = await newWorker();
       running = worker.run();
     },
     async close() {
       await app.close();
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
       await nativeConnection.close();

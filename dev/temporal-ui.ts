@@ -21,12 +21,23 @@ export async function openExecution(page: Page, uiUrl: string, apiUrl: string, w
   await page.goto(url);
   const endpoint = JSON.stringify(JSON.stringify(`${apiUrl}/codec`));
   await page.evaluate(`localStorage.setItem('endpoint', ${endpoint}); localStorage.setItem('overrideRemoteCodecConfiguration', 'true'); localStorage.setItem('includeCredentials', 'true');`);
-  const decoded = page.waitForResponse((r) => r.url().includes('/codec/decode'));
+  // The UI asks the codec once per payload; wait until its asking has settled (the UI itself keeps polling Temporal).
+  let pending = 0;
+  let lastChange = Date.now();
+  const isCodec = (request: { url(): string }) => request.url().includes('/codec/decode');
+  const count = (delta: number) => (request: { url(): string }) => isCodec(request) && ((pending += delta), (lastChange = Date.now()));
+  page.on('request', count(1)).on('requestfinished', count(-1)).on('requestfailed', count(-1));
   await page.goto(url);
-  await decoded;
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline && (pending > 0 || Date.now() - lastChange < 1_000); ) await page.waitForTimeout(100);
   const input = page.getByRole('heading', { name: 'Input' }).locator('xpath=following-sibling::*[1]');
   await input.waitFor();
-  // The UI renders what the codec answered a moment after the answer arrives.
-  await page.waitForTimeout(500);
-  return (await input.textContent()) ?? '';
+  // The UI renders what the codec answered a moment after the answers arrive: read until it holds still.
+  let text = '';
+  for (let reads = 0; reads < 20; reads += 1) {
+    await page.waitForTimeout(300);
+    const now = (await input.textContent()) ?? '';
+    if (now === text) break;
+    text = now;
+  }
+  return text;
 }

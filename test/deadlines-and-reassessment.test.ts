@@ -52,7 +52,9 @@ describe('deadlines', () => {
     const id = await suite.http.createNote('anna.devries');
     await suite.http.submit('anna.devries', id);
     // The worker is down when the stage falls due; the durable timer fires once a worker is back.
-    await suite.stack.restartWorker(2_500);
+    await suite.stack.stopWorker();
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await suite.stack.startWorker();
     const seen = await eventually(async () => {
       const rows = await actions(id);
       return rows.filter((r) => r.action === 'note.reminder_sent').length >= 3 ? rows : undefined;

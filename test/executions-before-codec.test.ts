@@ -38,7 +38,7 @@ describe('a note whose execution began before the payload codec', () => {
     // A revision saved as the API before the codec did: the forms themselves in the revise Update.
     const revised = NoteContent.parse(completeContent({ weighing: 'Revised weighing.', permittedCooperation: ['evaluated_intelligence_exchange', 'assistance_requests'] }));
     const hash2 = contentSha256(revised);
-    await suite.stack.sql.begin((tx) => insertRevision(tx, { noteId: id, revision: 2, content: revised, contentSha256: hash2, authorId: 'anna.devries' }));
+    await insertRevision(suite.stack.sql, { noteId: id, revision: 2, content: revised, contentSha256: hash2, authorId: 'anna.devries', accepted: false });
     const legacyRevise = { actor: { id: 'anna.devries', roles: ['drafter'] }, facts: { ...legacyFacts, revision: 2, contentSha256: hash2 } };
     // Its answer is encrypted now, which this client cannot read: wait for the revision in the read model instead.
     await before.workflow.getHandle(noteWorkflowId(id)).startUpdate('revise', { args: [legacyRevise], waitForStage: WorkflowUpdateStage.ACCEPTED });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { appendAudit, auditContentRead } from '../../db/audit';
+import { auditContentRead } from '../../db/audit';
 import { noteHistory } from '../../db/history';
-import { contentSha256, dropStagedComment, findRevision, insertNote, insertRevision, listNotes, stageComment, type NoteView as NoteViewRow } from '../../db/notes';
+import { contentSha256, dropPendingRevision, dropStagedComment, findRevision, insertNote, insertRevision, listNotes, markStarted, stageComment, type NoteView as NoteViewRow } from '../../db/notes';
 import { findPartner } from '../../db/partners';
 import { readGrant } from '../../domain/need-to-know';
 import { findGaps, NoteContent } from '../../domain/note-content';
@@ -33,17 +33,18 @@ const Decision = z
 const ListQuery = Page.extend({ status: NoteStatus.optional(), stage: Stage.optional(), partnerId: z.uuid().optional() }).strict();
 
 export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, notes, policy, reviewDateMaxMs }) => {
+  const access = { sql, notes };
   app.addHook('onSend', auditRefusals(sql));
 
   /** A note this person may read whose approval has not ended. */
   async function open(actor: Actor, id: string): Promise<NoteViewRow> {
-    const note = await readableNote(sql, actor, id);
+    const note = await readableNote(access, actor, id);
     if (isFinal(note.status)) throw new ApiError(409, `the note is ${note.status}; its approval has ended`);
     return note;
   }
 
   /** A mutation answers with the note as it now stands: a read of its content, on the record. */
-  const answer = (actor: Actor, id: string, what: string) => shownNote(sql, actor, id, `${what} response`);
+  const answer = (actor: Actor, id: string, what: string) => shownNote(access, actor, id, `${what} response`);
 
   /** Runs a request whose free text is kept in PostgreSQL under its id, dropped again if the workflow refuses. */
   async function withText<T>(id: string, text: string | undefined, send: () => Promise<T>): Promise<T> {
@@ -74,12 +75,17 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
       const id = randomUUID();
       const hash = contentSha256(body.content);
       const state = newNoteState({ noteId: id, partnerId: body.partnerId, drafterId: actor.id, supersedes: null, current: revisionFacts(body.content, 1, hash, actor.id), policy });
-      // The rows commit only if the workflow started, so no note exists without its execution.
-      await sql.begin(async (tx) => {
-        await insertNote(tx, { id, partnerId: body.partnerId, drafterId: actor.id, supersedes: null, content: body.content, contentSha256: hash });
-        await appendAudit(tx, { eventKey: `note-${id}/created`, at: new Date(), actorId: actor.id, action: 'note.created', noteId: id, details: { revision: 1, contentSha256: hash, partnerId: body.partnerId } });
+      // The note exists for no one until its execution does; no transaction or lock waits on Temporal.
+      const note = { id, partnerId: body.partnerId, drafterId: actor.id, supersedes: null, content: body.content, contentSha256: hash };
+      await sql.begin((tx) => insertNote(tx, { ...note, started: false }));
+      try {
         await notes.start(state);
-      });
+      } catch (error) {
+        // Whether it started is unknown: a later read of this id asks Temporal (`readableNote`).
+        if (error instanceof ApiError) throw error;
+        throw new ApiError(503, 'Temporal did not confirm the note’s start in time; try again, or read the note, which exists if it started', { id });
+      }
+      await sql.begin((tx) => markStarted(tx, note));
       return reply.code(201).send({ id, status: 'DRAFT' as const, revision: 1 });
     },
   );
@@ -89,12 +95,12 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
   );
 
   app.get('/notes/:id', { schema: { tags, summary: 'A note: state, current revision and content, open stage, due time, approvals so far', params: Params, response: { 200: NoteView } } }, async (request) =>
-    shownNote(sql, request.actor, request.params.id, 'note'),
+    shownNote(access, request.actor, request.params.id, 'note'),
   );
 
   app.get('/notes/:id/history', { schema: { tags, summary: 'Every revision, decision, reminder and escalation, in order', params: Params, response: { 200: z.array(HistoryEntry) } } }, async (request) => {
     // The history carries decision comments, which are content.
-    const note = await shownNote(sql, request.actor, request.params.id, 'history');
+    const note = await shownNote(access, request.actor, request.params.id, 'history');
     return noteHistory(sql, note.id);
   });
 
@@ -102,7 +108,7 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
     '/notes/:id/workflow-state',
     { schema: { tags, summary: 'The workflow’s own view of the note (references, stage, decisions)', params: Params, response: { 200: NoteState } } },
     async (request) => {
-      const note = await readableNote(sql, request.actor, request.params.id);
+      const note = await readableNote(access, request.actor, request.params.id);
       const state = await notes.state(note.id);
       await auditContentRead(sql, request.actor.id, note.id, 'workflow state', note.revision);
       return state;
@@ -119,13 +125,16 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
       if (body.baseRevision !== note.revision) throw new ApiError(409, `revision ${body.baseRevision} is not the latest (${note.revision})`);
       const revision = note.revision + 1;
       const hash = contentSha256(body.content);
-      // The revision row commits only if the workflow takes it; a concurrent save of the same base loses here.
-      await sql.begin(async (tx) => {
-        if (!(await insertRevision(tx, { noteId: note.id, revision, content: body.content, contentSha256: hash, authorId: actor.id }))) {
-          throw new ApiError(409, `revision ${revision} was saved meanwhile`);
-        }
+      // Saved pending, then offered to the workflow, whose projection accepts it: the note shows its
+      // current revision throughout, and of two saves of one base the workflow takes one.
+      const saved = await insertRevision(sql, { noteId: note.id, revision, content: body.content, contentSha256: hash, authorId: actor.id, accepted: false });
+      try {
         await notes.update(note.id, reviseUpdate, { actor, facts: revisionFacts(body.content, revision, hash, actor.id) });
-      });
+      } catch (error) {
+        // Refused, it was never the note's text; after an unknown outcome it may yet be, so it stays (pending, unseen).
+        if (saved && error instanceof ApiError && error.status < 500) await dropPendingRevision(sql, note.id, revision, hash);
+        throw error;
+      }
       return answer(actor, note.id, 'draft');
     },
   );

@@ -12,7 +12,7 @@ import { freeText } from '../../domain/text';
 import { STAGE_NAME, utcMinute } from '../../domain/wording';
 import { decideUpdate } from '../../workflows';
 import type { AppDeps } from '../app-deps';
-import { ApiError } from '../errors';
+import { ApiError, isUnavailable } from '../errors';
 import { messagePage, sendPage } from '../pages';
 import { changedFields, reviewPage } from '../review-page';
 
@@ -115,6 +115,11 @@ export const reviewRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       const [status, body] = await work();
       return sendPage(reply, status, body);
     } catch (error) {
+      if (isUnavailable(error)) {
+        // Whether a decision went through is not known: opening the link again tells, and decides if it did not.
+        const message = 'The application could not confirm your decision just now. Open this link again in a moment: it shows whether your decision was recorded, and lets you decide if it was not.';
+        return sendPage(reply.header('retry-after', '5'), 503, messagePage('Please try again in a moment', message, 'error'));
+      }
       if (!(error instanceof LinkRefused)) throw error;
       if (error.attempt) {
         const { personId, noteId } = error.attempt;
@@ -141,7 +146,8 @@ export const reviewRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       if (outcome !== 'approve' && !comment) return [400, await render(link, { error: 'A comment is required to reject or request changes.', outcome })];
       const { claims, person } = link;
       // The link's id is the decision's id: the workflow refuses it a second time, so the link works once.
-      if (comment && !(await stageComment(sql, claims.jti, comment))) {
+      // Text staged longer ago than a call to Temporal may take belongs to an attempt that never heard back.
+      if (comment && !(await stageComment(sql, claims.jti, comment, 2 * deps.temporalCallTimeoutMs))) {
         return [409, messagePage('This link has been used', 'A decision from this link is being recorded already.')];
       }
       try {

@@ -34,6 +34,7 @@ export interface StackOptions {
   logger?: InProcessStackOptions['logger'];
   /** A database of the suite's own (a fault suite's private cluster); the run's otherwise. */
   databaseUrl?: () => string;
+  temporalCallTimeout?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -54,6 +55,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     workflowBundle: { codePath: env.TEST_WORKFLOW_BUNDLE },
     interceptors: options.interceptors,
     logger: options.logger,
+    temporalCallTimeout: options.temporalCallTimeout,
   });
   return {
     ...stack,
