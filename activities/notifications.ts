@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
 import { appendAudit } from '../db/audit';
+import { hasDecided } from '../db/notes';
 import type { InTransaction, Sql } from '../db/client';
 import { noteRef } from '../domain/wording';
 import { type NoteState, type Stage, STAGE_ROLE } from '../domain/pipeline';
@@ -116,16 +117,22 @@ export function createNotificationActivities({ sql, mail, links }: { sql: Sql; m
      * locked by an attempt Temporal has given up on fails this one too (nowait), so it is retried
      * rather than skipped.
      */
-    async deliverNotifications(input: z.infer<typeof DeliveryInput>): Promise<{ sent: number; failed: number }> {
+    async deliverNotifications(input: z.infer<typeof DeliveryInput>): Promise<{ sent: number; failed: number; skipped: number }> {
       const { noteId } = DeliveryInput.parse(input);
       const pending = await sql<{ id: string }[]>`select id from outbox where note_id = ${noteId} and status = 'pending' order by created_at, id`;
-      const tally = { sent: 0, failed: 0 };
+      const tally = { sent: 0, failed: 0, skipped: 0 };
       for (const { id } of pending) {
         await sql.begin(async (tx) => {
           const [row] = await tx<Queued[]>`
             select note_id, recipient_id, address, kind, stage, revision, due_at, link_id, created_at
             from outbox where id = ${id} and status = 'pending' for update nowait`;
           if (!row) return;
+          // Asked to decide, but decided meanwhile (mail held up by an outage, say): nothing left to ask.
+          if (row.linkId && (await hasDecided(tx, row.recipientId, noteId, row.stage!, row.revision))) {
+            await tx`update outbox set status = 'skipped' where id = ${id}`;
+            tally.skipped += 1;
+            return;
+          }
           const message = await render(row, links);
           try {
             await mail.transport.sendMail({ from: mail.from, to: row.address, ...message, messageId: `<${id}@weighing-notes>` });

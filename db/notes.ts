@@ -257,7 +257,7 @@ export async function findDecision(sql: Sql, id: string): Promise<{ outcome: Out
   return row;
 }
 
-export async function hasDecided(sql: Sql, actorId: string, noteId: string, stage: Stage, revision: number): Promise<boolean> {
+export async function hasDecided(sql: Tx, actorId: string, noteId: string, stage: Stage, revision: number): Promise<boolean> {
   const rows = await sql`select 1 from decisions where note_id = ${noteId} and actor_id = ${actorId} and stage = ${stage} and revision = ${revision}`;
   return rows.length > 0;
 }

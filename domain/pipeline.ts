@@ -128,6 +128,8 @@ export const NoteState = z.object({
   stageDueAt: Instant.nullable(),
   remindersSent: z.number().int().nonnegative(),
   escalated: z.boolean(),
+  /** When the last reminder or escalation of the open stage went out (absent in runs begun before it was kept). */
+  lastNudgeAt: Instant.nullable().optional(),
   adoptedAt: Instant.nullable(),
   reviewDueAt: Instant.nullable(),
   reviewReminderSent: z.boolean(),
@@ -212,13 +214,25 @@ export interface DueTimer {
 }
 
 /** The next deadline the workflow must wake for, if any. Overdue events come at due + k × interval. */
+/**
+ * The next deadline the workflow must wake for, if any. An overdue stage is nudged at its due time and
+ * then an interval after each nudge, escalating after the set number of reminders. After an outage,
+ * then, one reminder goes out, the escalation too if its time passed meanwhile, and the interval
+ * starts again: no flood of the reminders missed.
+ */
 export function nextTimer(state: NoteState): DueTimer | undefined {
   const { policy } = state;
   if (state.status === 'IN_REVIEW' && state.stageDueAt) {
-    const k = state.remindersSent + (state.escalated ? 1 : 0);
-    const at = new Date(Date.parse(state.stageDueAt) + k * policy.reminderIntervalMs);
-    const escalateNow = !state.escalated && state.remindersSent >= policy.escalateAfterReminders;
-    return { kind: escalateNow ? 'escalate' : 'remind', at };
+    const due = Date.parse(state.stageDueAt);
+    const interval = policy.reminderIntervalMs;
+    const nudges = state.remindersSent + (state.escalated ? 1 : 0);
+    // Runs begun before the moment was kept had their nudges on time, so their last one is on the schedule.
+    const last = nudges === 0 ? undefined : state.lastNudgeAt ? Date.parse(state.lastNudgeAt) : due + (nudges - 1) * interval;
+    const escalationDue = due + policy.escalateAfterReminders * interval;
+    const lateEscalation = !state.escalated && last !== undefined && last >= escalationDue;
+    if (lateEscalation) return { kind: 'escalate', at: new Date(last) };
+    const at = new Date(last === undefined ? due : last + interval);
+    return { kind: !state.escalated && state.remindersSent >= policy.escalateAfterReminders ? 'escalate' : 'remind', at };
   }
   if (state.status === 'ACTIVE' && state.reviewDueAt && !state.reassessment && !state.reviewDueHandled) {
     const due = Date.parse(state.reviewDueAt);
@@ -236,6 +250,8 @@ export function parseOrRefuse<T>(schema: z.ZodType<T>, input: unknown): T {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
+/** A stage opened or left: its reminders and escalation start afresh. */
+const NO_NUDGES = { remindersSent: 0, escalated: false, lastNudgeAt: null };
 
 /** The rules of the pipeline as one state machine; the workflow wires messages and timers to it. */
 export class NotePipeline {
@@ -354,13 +370,17 @@ export class NotePipeline {
     return this.close('SUPERSEDED', { supersededBy: byNoteId });
   }
 
-  /** A deadline has passed: count the reminder or the escalation, so the next timer moves on. */
-  timerFired(kind: TimerKind): NoteState {
+  /**
+   * A deadline has passed: count the reminder or the escalation, so the next timer moves on; `now`
+   * is kept as the last nudge's moment (unless `keepTime` is false: runs begun before it was kept).
+   */
+  timerFired(kind: TimerKind, now: Date, keepTime = true): NoteState {
+    const nudged = keepTime ? { lastNudgeAt: now.toISOString() } : {};
     switch (kind) {
       case 'remind':
-        return this.move({ remindersSent: this.current.remindersSent + 1 });
+        return this.move({ remindersSent: this.current.remindersSent + 1, ...nudged });
       case 'escalate':
-        return this.move({ escalated: true });
+        return this.move({ escalated: true, ...nudged });
       case 'review_reminder':
         return this.move({ reviewReminderSent: true });
       case 'review_due':
@@ -382,12 +402,12 @@ export class NotePipeline {
 
   private openStage(stage: Stage, now: Date, change: Partial<NoteState>): NoteState {
     const dueAt = new Date(now.getTime() + this.current.policy.stageDueMs[stage]);
-    return this.move({ ...change, stage, stageDueAt: dueAt.toISOString(), remindersSent: 0, escalated: false });
+    return this.move({ ...change, stage, stageDueAt: dueAt.toISOString(), ...NO_NUDGES });
   }
 
   /** Leaves review (to DRAFT or an end): no stage, no stage deadline. */
   private close(status: NoteStatus, change: Partial<NoteState> = {}): NoteState {
-    return this.move({ ...change, status, stage: null, stageDueAt: null, remindersSent: 0, escalated: false });
+    return this.move({ ...change, status, stage: null, stageDueAt: null, ...NO_NUDGES });
   }
 
   private checkDrafter(actor: Actor, what: string): void {

@@ -105,14 +105,14 @@ const ALLOWED_KEYS = new Set([
   // the note's state and its facts
   'state', 'historyLimit', 'noteId', 'partnerId', 'drafterId', 'supersedes', 'status', 'stage', 'current', 'revision', 'contentSha256', 'authorId',
   'overallRisk', 'ministerialForms', 'reviewDate', 'changesRequestedOn', 'version', 'decisions', 'stageDueAt', 'remindersSent', 'escalated',
-  'adoptedAt', 'reviewDueAt', 'reviewReminderSent', 'reassessment', 'supersededBy',
+  'adoptedAt', 'reviewDueAt', 'reviewReminderSent', 'reassessment', 'supersededBy', 'lastNudgeAt', 'reviewDueHandled',
   // decisions and requests
   'decisionId', 'actorId', 'outcome', 'at', 'actor', 'id', 'roles', 'eventId', 'facts', 'action', 'ref', 'decision', 'byNoteId',
   // the policy each note carries
   'policy', 'quorum', 'default', 'legalHighRisk', 'stageDueMs', 'TEAM_REVIEW', 'LEGAL_REVIEW', 'HEAD_OF_SERVICE', 'MINISTER', 'reminderIntervalMs',
   'escalateAfterReminders', 'escalationRole', 'reviewPeriodMs', 'reviewReminderLeadMs',
   // activity results and failures
-  'sent', 'failed', 'message', 'stack_trace',
+  'sent', 'failed', 'skipped', 'message', 'stack_trace',
 ]);
 
 async function walkThroughEveryStage(): Promise<string> {

@@ -601,16 +601,41 @@ describe('nextTimer', () => {
     for (const [kind, k] of expected) {
       expect(nextTimer(pipeline.state)).toEqual({ kind, at: overdue(k) });
       const version = pipeline.state.version;
-      expect(pipeline.timerFired(kind).version).toBe(version + 1);
+      expect(pipeline.timerFired(kind, overdue(k)).version).toBe(version + 1);
     }
     expect(pipeline.state).toMatchObject({ remindersSent: expected.filter(([kind]) => kind === 'remind').length, escalated: true });
   });
 
+  it('after an outage: one reminder, the escalation at once if its time passed meanwhile, then the interval again', () => {
+    const pipeline = inStage('TEAM_REVIEW', {}, { ...policy, escalateAfterReminders: 2 });
+    const back = overdue(10);
+    expect(nextTimer(pipeline.state)).toEqual({ kind: 'remind', at: overdue(0) });
+    pipeline.timerFired('remind', back);
+    expect(nextTimer(pipeline.state)).toEqual({ kind: 'escalate', at: back });
+    pipeline.timerFired('escalate', back);
+    expect(nextTimer(pipeline.state)).toEqual({ kind: 'remind', at: new Date(back.getTime() + policy.reminderIntervalMs) });
+    expect(pipeline.state).toMatchObject({ remindersSent: 1, escalated: true, lastNudgeAt: back.toISOString() });
+  });
+
+  it('after an outage before the escalation was due: one reminder, then the interval, escalating on schedule', () => {
+    const pipeline = inStage('TEAM_REVIEW', {}, { ...policy, escalateAfterReminders: 3 });
+    const back = overdue(1.5);
+    pipeline.timerFired('remind', back);
+    expect(nextTimer(pipeline.state)).toEqual({ kind: 'remind', at: new Date(back.getTime() + policy.reminderIntervalMs) });
+  });
+
+  it('keeps the old schedule for a run begun before the last nudge was kept', () => {
+    const pipeline = inStage('TEAM_REVIEW', {}, { ...policy, escalateAfterReminders: 2 });
+    pipeline.timerFired('remind', overdue(10), false);
+    expect(pipeline.state.lastNudgeAt).toBeNull();
+    expect(nextTimer(pipeline.state)).toEqual({ kind: 'remind', at: overdue(1) });
+  });
+
   it('a new stage has its own due time, reminders and escalation', () => {
     const pipeline = IN.IN_REVIEW();
-    pipeline.timerFired('remind');
-    pipeline.timerFired('remind');
-    pipeline.timerFired('escalate');
+    pipeline.timerFired('remind', overdue(0));
+    pipeline.timerFired('remind', overdue(1));
+    pipeline.timerFired('escalate', overdue(2));
     const movedAt = after(5 * HOUR);
     pipeline.decide(decision(tom), movedAt);
     expect(pipeline.state).toMatchObject({ stage: 'LEGAL_REVIEW', remindersSent: 0, escalated: false });
@@ -621,7 +646,7 @@ describe('nextTimer', () => {
     const pipeline = IN.ACTIVE();
     expect(pipeline.state.reviewDueAt).toBe(REVIEW_DUE.toISOString());
     expect(nextTimer(pipeline.state)).toEqual({ kind: 'review_reminder', at: new Date(REVIEW_DUE.getTime() - policy.reviewReminderLeadMs) });
-    pipeline.timerFired('review_reminder');
+    pipeline.timerFired('review_reminder', new Date(REVIEW_DUE.getTime() - policy.reviewReminderLeadMs));
     expect(nextTimer(pipeline.state)).toEqual({ kind: 'review_due', at: REVIEW_DUE });
   });
 
@@ -631,7 +656,7 @@ describe('nextTimer', () => {
       'a re-assessment started after the reminder',
       () => {
         const pipeline = IN.ACTIVE();
-        pipeline.timerFired('review_reminder');
+        pipeline.timerFired('review_reminder', after(HOUR));
         pipeline.reassessedBy(randomUUID());
         return pipeline;
       },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createActivities } from '../activities';
 import { createMailer } from '../clients/mailer';
 import { createSql, type Sql } from '../db/client';
-import { contentSha256, insertNote } from '../db/notes';
+import { contentSha256, insertDecision, insertNote } from '../db/notes';
 import { seed } from '../dev/seed';
 import { SEED_PARTNERS } from '../dev/seed-data';
 import { NoteContent } from '../domain/note-content';
@@ -85,5 +85,18 @@ describe('createReassessmentNote', () => {
     const [revision] = await sql<{ authorId: string }[]>`select author_id from note_revisions where note_id = ${input.newNoteId}`;
     const [note] = await sql<{ drafterId: string }[]>`select drafter_id from notes where id = ${input.newNoteId}`;
     expect([revision!.authorId, note!.drafterId]).toEqual(['bram.jansen', 'anna.devries']);
+  });
+});
+
+describe('deliverNotifications', () => {
+  it('sends no review mail to someone who decided meanwhile (the mail was held up), and marks it skipped', async () => {
+    // The transport points nowhere: sending anything would fail the activity.
+    const { recordTransition, deliverNotifications } = createActivities(deps());
+    const draft = await draftNote();
+    const submitted: NoteState = { ...draft, status: 'IN_REVIEW', stage: 'TEAM_REVIEW', stageDueAt: at(), version: 1 };
+    await recordTransition({ state: submitted, at: at(), actorId: 'bram.jansen', action: 'note.submitted' });
+    await insertDecision(sql, { id: randomUUID(), noteId: draft.noteId, stage: 'TEAM_REVIEW', revision: 1, actorId: 'carla.bakker', outcome: 'approve', contentSha256: draft.current.contentSha256, decidedAt: new Date() });
+    expect(await deliverNotifications({ noteId: draft.noteId })).toEqual({ sent: 0, failed: 0, skipped: 1 });
+    expect(await sql`select recipient_id, status from outbox where note_id = ${draft.noteId}`).toEqual([{ recipientId: 'carla.bakker', status: 'skipped' }]);
   });
 });

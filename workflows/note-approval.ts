@@ -216,7 +216,8 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
 
   async function fire(timer: DueTimer): Promise<void> {
     const action = TIMER_ACTION[timer.kind];
-    if (action) await record(() => pipeline.timerFired(timer.kind), { actorId: null, action });
+    // Runs begun before the last nudge's moment was kept sent every reminder missed in an outage at once.
+    if (action) await record(() => pipeline.timerFired(timer.kind, new Date(), patched('late-nudges-once')), { actorId: null, action });
     else await startReassessment(null);
   }
 
