@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { heartbeat } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
 import { appendAudit } from '../db/audit';
@@ -107,6 +108,7 @@ function isRefusedRecipient(error: unknown): boolean {
 }
 
 export const DeliveryInput = z.object({ noteId: z.uuid() });
+const HEARTBEAT_EVERY_MS = 5_000;
 
 export function createNotificationActivities({ sql, mail, links }: { sql: Sql; mail: MailConfig; links: ReviewLinkConfig }) {
   return {
@@ -119,35 +121,47 @@ export function createNotificationActivities({ sql, mail, links }: { sql: Sql; m
      */
     async deliverNotifications(input: z.infer<typeof DeliveryInput>): Promise<{ sent: number; failed: number; skipped: number }> {
       const { noteId } = DeliveryInput.parse(input);
-      const pending = await sql<{ id: string }[]>`select id from outbox where note_id = ${noteId} and status = 'pending' order by created_at, id`;
-      const tally = { sent: 0, failed: 0, skipped: 0 };
-      for (const { id } of pending) {
-        await sql.begin(async (tx) => {
-          const [row] = await tx<Queued[]>`
-            select note_id, recipient_id, address, kind, stage, revision, due_at, link_id, created_at
-            from outbox where id = ${id} and status = 'pending' for update nowait`;
-          if (!row) return;
-          // Asked to decide, but decided meanwhile (mail held up by an outage, say): nothing left to ask.
-          if (row.linkId && (await hasDecided(tx, row.recipientId, noteId, row.stage!, row.revision))) {
-            await tx`update outbox set status = 'skipped' where id = ${id}`;
-            tally.skipped += 1;
-            return;
-          }
-          const message = await render(row, links);
-          try {
-            await mail.transport.sendMail({ from: mail.from, to: row.address, ...message, messageId: `<${id}@weighing-notes>` });
-          } catch (error) {
-            if (!isRefusedRecipient(error)) throw error;
-            await tx`update outbox set status = 'failed', attempts = attempts + 1, last_error = ${(error as Error).message} where id = ${id}`;
-            await appendAudit(tx, { eventKey: `mail/${id}/failed`, at: new Date(), actorId: null, action: 'note.mail_failed', noteId, details: { recipients: [row.recipientId], kind: row.kind } });
-            tally.failed += 1;
-            return;
-          }
-          await tx`update outbox set status = 'sent', attempts = attempts + 1, sent_at = now() where id = ${id}`;
-          tally.sent += 1;
-        });
+      // Alive and at work, however long one message takes: an attempt lost with its worker is retried
+      // within the heartbeat timeout, not the activity's whole limit.
+      heartbeat();
+      const alive = setInterval(() => heartbeat(), HEARTBEAT_EVERY_MS);
+      try {
+        return await deliver(noteId);
+      } finally {
+        clearInterval(alive);
       }
-      return tally;
     },
   };
+
+  async function deliver(noteId: string): Promise<{ sent: number; failed: number; skipped: number }> {
+    const pending = await sql<{ id: string }[]>`select id from outbox where note_id = ${noteId} and status = 'pending' order by created_at, id`;
+    const tally = { sent: 0, failed: 0, skipped: 0 };
+    for (const { id } of pending) {
+      await sql.begin(async (tx) => {
+        const [row] = await tx<Queued[]>`
+          select note_id, recipient_id, address, kind, stage, revision, due_at, link_id, created_at
+          from outbox where id = ${id} and status = 'pending' for update nowait`;
+        if (!row) return;
+        // Asked to decide, but decided meanwhile (mail held up by an outage, say): nothing left to ask.
+        if (row.linkId && (await hasDecided(tx, row.recipientId, noteId, row.stage!, row.revision))) {
+          await tx`update outbox set status = 'skipped' where id = ${id}`;
+          tally.skipped += 1;
+          return;
+        }
+        const message = await render(row, links);
+        try {
+          await mail.transport.sendMail({ from: mail.from, to: row.address, ...message, messageId: `<${id}@weighing-notes>` });
+        } catch (error) {
+          if (!isRefusedRecipient(error)) throw error;
+          await tx`update outbox set status = 'failed', attempts = attempts + 1, last_error = ${(error as Error).message} where id = ${id}`;
+          await appendAudit(tx, { eventKey: `mail/${id}/failed`, at: new Date(), actorId: null, action: 'note.mail_failed', noteId, details: { recipients: [row.recipientId], kind: row.kind } });
+          tally.failed += 1;
+          return;
+        }
+        await tx`update outbox set status = 'sent', attempts = attempts + 1, sent_at = now() where id = ${id}`;
+        tally.sent += 1;
+      });
+    }
+    return tally;
+  }
 }

@@ -7,6 +7,8 @@ import { SMTPServer } from 'smtp-server';
 
 export interface CapturedMail {
   id: string;
+  /** The sender's Message-ID: a message sent twice (a crash between sending and recording) shows it twice. */
+  messageId: string | null;
   receivedAt: string;
   from: string;
   to: string[];
@@ -36,6 +38,8 @@ export interface MailSinkOptions {
   httpPort?: number;
   /** Recipients refused with 550, as a server refuses a mailbox that does not exist. */
   refuses?: (address: string) => boolean;
+  /** Runs once a message is in, before the server answers 250: a test kills its sender here. */
+  received?: (mail: CapturedMail) => void | Promise<void>;
 }
 
 /** Enough to inspect a long test run while keeping a forgotten `npm start` from growing without bound. */
@@ -88,10 +92,11 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
     },
     onData(stream, session, callback) {
       simpleParser(stream).then(
-        (parsed) => {
+        async (parsed) => {
           const { mailFrom, rcptTo } = session.envelope;
-          capture({
+          const mail: CapturedMail = {
             id: randomUUID(),
+            messageId: parsed.messageId ?? null,
             receivedAt: new Date().toISOString(),
             from: parsed.from?.text || (mailFrom ? mailFrom.address : ''),
             // The envelope, not the To header, is where Bcc recipients show up.
@@ -100,7 +105,9 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
             text: parsed.text ?? '',
             // mailparser reports a missing HTML part as false, its typings say undefined: accept either.
             html: parsed.html || null,
-          });
+          };
+          capture(mail);
+          await options.received?.(mail);
           callback();
         },
         (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),

@@ -80,9 +80,11 @@ const durable = proxyActivities<Activities>(RECORDING);
 const local = proxyLocalActivities<Activities>(RECORDING);
 
 // Regular, not local: sending may wait long on an SMTP server that is down, retrying with backoff
-// until it returns, and must not hold up the workflow task meanwhile.
+// until it returns, and must not hold up the workflow task meanwhile. It heartbeats per message, so
+// an attempt lost with its worker is retried within the heartbeat timeout, not the whole limit.
 const DELIVERY: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 };
 const { deliverNotifications } = proxyActivities<Activities>(DELIVERY);

@@ -1,6 +1,6 @@
 import { devToken } from '../../dev/dev-token';
 import { freePort, type InProcessStack, type InProcessStackOptions, startInProcessStack } from '../../dev/in-process-stack';
-import { type MailSink, startMailSink } from '../../dev/mail-sink';
+import { type MailSink, type MailSinkOptions, startMailSink } from '../../dev/mail-sink';
 import { SEED_PEOPLE } from '../../dev/seed-data';
 import type { WorkerOptions } from '@temporalio/worker';
 import { DEFAULT_POLICY, type Policy } from '../../domain/pipeline';
@@ -27,6 +27,8 @@ export interface StackOptions {
   policy?: Policy;
   /** Addresses the suite's SMTP server refuses with 550. */
   mailRefuses?: (address: string) => boolean;
+  /** Runs as each message arrives, before the suite's SMTP server accepts it. */
+  mailReceived?: MailSinkOptions['received'];
   interceptors?: WorkerOptions['interceptors'];
   /** Listen on a real port, with review links pointing there, for a browser. */
   listen?: boolean;
@@ -34,19 +36,21 @@ export interface StackOptions {
   logger?: InProcessStackOptions['logger'];
   /** A database of the suite's own (a fault suite's private cluster); the run's otherwise. */
   databaseUrl?: () => string;
+  /** A Temporal server of the suite's own (a fault suite kills it); the run's otherwise. */
+  temporalAddress?: () => string;
   temporalCallTimeout?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const env = runEnv();
-  const mail = await startMailSink({ smtpPort: 0, refuses: options.mailRefuses });
+  const mail = await startMailSink({ smtpPort: 0, refuses: options.mailRefuses, received: options.mailReceived });
   const port = options.listen ? await freePort() : undefined;
   const stack = await startInProcessStack({
     smtpUrl: `smtp://127.0.0.1:${mail.smtpPort}`,
     reviewLinkSecret: TEST_REVIEW_LINK_SECRET,
     publicBaseUrl: port ? `http://127.0.0.1:${port}` : TEST_PUBLIC_BASE_URL,
     port,
-    temporalAddress: env.TEST_TEMPORAL_ADDRESS,
+    temporalAddress: options.temporalAddress?.() ?? env.TEST_TEMPORAL_ADDRESS,
     temporalUiOrigin: env.TEST_TEMPORAL_UI,
     databaseUrl: options.databaseUrl?.() ?? env.TEST_DATABASE_URL,
     policy: options.policy ?? DEFAULT_POLICY,
