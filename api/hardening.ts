@@ -71,6 +71,6 @@ export async function harden(app: FastifyInstance): Promise<void> {
 }
 
 /** The logger of the API: the access log above and errors reduced by `safeError`, nothing else. */
-export function apiLogger(level: 'info' | 'warn' | 'silent') {
+export function apiLogger(level: 'info' | 'warn' | 'error' | 'silent') {
   return { level, serializers: { err: safeError } };
 }

@@ -15,7 +15,7 @@ export interface RunningApi {
 }
 
 /** The API with its own Temporal client, listening on HOST:PORT (loopback unless HOST says otherwise). */
-export async function startApi(config: Config, sql: Sql, level: 'info' | 'warn' = 'info'): Promise<RunningApi> {
+export async function startApi(config: Config, sql: Sql, level: Config['LOG_LEVEL'] = 'info'): Promise<RunningApi> {
   // Lazy: the API starts while Temporal is still coming up, and /health says so meanwhile.
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
   const temporal = createTemporalClient(connection, config.TEMPORAL_NAMESPACE, config.PAYLOAD_KEYS);

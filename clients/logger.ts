@@ -27,11 +27,14 @@ function redact(meta: LogMetadata | undefined): LogMetadata | undefined {
   return Object.fromEntries(Object.entries(meta).map(([key, value]) => [key, value instanceof Error ? safeError(value) : value]));
 }
 
-/** The worker's log (the SDK's and the activities'), with every error in it reduced by `safeError`. */
-export function installWorkerLogger(level: LogLevel = 'INFO'): void {
+/**
+ * The worker's runtime: its log (the SDK's and the activities'), with every error in it reduced by
+ * `safeError`, and the signals on which the SDK shuts its workers down.
+ */
+export function installWorkerLogger(level: 'info' | 'warn' | 'error', shutdownSignals?: NodeJS.Signals[]): void {
   const print = ({ level: at, message, timestampNanos, meta }: LogEntry) => {
     const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
     console.error(`${time} [${at}] ${message}`, JSON.stringify(redact(meta)) ?? '');
   };
-  Runtime.install({ logger: new DefaultLogger(level, print) });
+  Runtime.install({ logger: new DefaultLogger(level.toUpperCase() as LogLevel, print), ...(shutdownSignals ? { shutdownSignals } : {}) });
 }

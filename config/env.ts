@@ -61,6 +61,8 @@ export const EnvSchema = z
       .regex(/^[A-Za-z0-9.:-]+$/, 'must be a host name or an IP address')
       .default('127.0.0.1'),
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    /** The API's log: `info` has the access log; `npm start` runs it at `warn`. */
+    LOG_LEVEL: z.enum(['info', 'warn', 'error']).default('info'),
     /** Addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client (rate limits count clients). */
     TRUST_PROXY: z
       .string()

@@ -2,20 +2,19 @@ import type { ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { type Config, ConfigError, devSecretsInUse, loadConfig } from '../config/env';
-import { startApi } from '../api/server';
-import { closeSql, createSql, type Sql } from '../db/client';
+import { createSql } from '../db/client';
 import { ensureDatabase, migrate } from '../db/migrate';
-import { installWorkerLogger } from '../clients/logger';
-import { runWorker } from '../worker/run-worker';
 import { startMailSink } from './mail-sink';
 import { seed } from './seed';
+import { supervise } from './supervisor';
 import { findOrGetTemporalCli } from './temporal-cli';
 import { connectWithin, ensureSearchAttributes, startDevServer } from './temporal-dev-server';
 import { printTokens } from './tokens';
 
 /**
  * `npm start`: the whole stack on one machine, each part only where it is not already running:
- * Temporal dev server, schema and seed, dev mail sink, worker and API. Ctrl-C stops what it started.
+ * Temporal dev server, schema and seed, dev mail sink, worker and API (processes of their own,
+ * restarted when they end unasked). Ctrl-C stops what it started, in order: API, worker, the rest.
  */
 
 const DATA_DIR = join(__dirname, '..', '.data');
@@ -78,15 +77,17 @@ async function temporal(config: Config): Promise<string | undefined> {
   return `http://${host}:${TEMPORAL_UI_PORT}`;
 }
 
-async function database(config: Config): Promise<Sql> {
+async function database(config: Config): Promise<void> {
   const connect = (url: string) => createSql(url, { max: 1 });
   if (await ensureDatabase(config.DATABASE_URL, connect)) log('created the database');
-  const sql = createSql(config.DATABASE_URL);
-  stops.push({ name: 'database pool', stop: () => closeSql(sql) });
-  const applied = await migrate(sql);
-  await seed(sql);
-  log(`schema ${applied.length ? `migrated (${applied.join(', ')})` : 'up to date'}; people and partners seeded`);
-  return sql;
+  const sql = connect(config.DATABASE_URL);
+  try {
+    const applied = await migrate(sql);
+    await seed(sql);
+    log(`schema ${applied.length ? `migrated (${applied.join(', ')})` : 'up to date'}; people and partners seeded`);
+  } finally {
+    await sql.end();
+  }
 }
 
 async function mailSink(config: Config): Promise<string | undefined> {
@@ -101,22 +102,25 @@ async function mailSink(config: Config): Promise<string | undefined> {
 }
 
 async function main(): Promise<void> {
+  // The worker's and the API's own logs, which `npm start` prints beside its own: problems only.
+  process.env.LOG_LEVEL ??= 'warn';
   const config = loadConfig();
   const temporalUi = await temporal(config);
-  const sql = await database(config);
+  await database(config);
   const mailUi = await mailSink(config);
 
-  installWorkerLogger('WARN');
-  const worker = await runWorker(config, sql);
+  // The worker and the API as processes of their own, restarted whenever they end unasked.
+  const worker = supervise('worker', 'worker/main.ts', 'worker polling', log);
   stops.push({ name: 'worker', stop: () => worker.stop() });
+  await worker.ready;
 
-  let apiUrl = `http://127.0.0.1:${config.PORT}`;
-  if (await isListening('127.0.0.1', config.PORT)) {
+  const apiUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`;
+  if (await isListening(config.HOST, config.PORT)) {
     log(`port ${config.PORT} is taken; assuming the API runs there already`);
   } else {
-    const api = await startApi(config, sql, 'warn');
-    stops.push({ name: 'API', stop: () => api.close() });
-    apiUrl = api.url;
+    const api = supervise('api', 'api/main.ts', 'API listening on', log);
+    stops.push({ name: 'API', stop: () => api.stop() });
+    await api.ready;
   }
 
   console.log(`
@@ -134,8 +138,8 @@ Weighing notes is running. Ctrl-C stops what this command started.
 }
 
 async function shutdown(): Promise<void> {
-  log('stopping…');
   for (const { name, stop } of stops.reverse()) {
+    log(`stopping the ${name}`);
     await stop().catch((error: Error) => console.error(`[start] ${name}: ${error.message}`));
   }
   log('stopped');

@@ -49,7 +49,8 @@ export function startDevServer(options: DevServerOptions): ChildProcess {
     ...DEV_SERVER_FLAGS,
     ...SEARCH_ATTRIBUTE_KEYS.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE[key.type as KeyType]}`]),
   ];
-  return spawn(options.cliPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  // A process group of its own: a terminal's Ctrl-C is for `npm start`, which stops the server last.
+  return spawn(options.cliPath, args, { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
 }
 
 /** Connects, retrying while a server is still starting; undefined when nothing answers in time. */

@@ -7,7 +7,8 @@ import { useStack } from './support/stack';
  * rules allow counts, every request answers (and soon), and the read model, the decisions and the
  * workflow agree. A race, so it is run many times over.
  */
-const suite = useStack();
+// Every answer within a minute, on a loaded two-core machine; a 503 would mean the deadline passed first.
+const suite = useStack({ temporalCallTimeout: '60s' });
 const ROUNDS = Array.from({ length: 8 }, (_, i) => i + 1);
 
 async function agree(id: string) {
@@ -26,7 +27,7 @@ describe('decisions sent at once', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => suite.http.decide('carla.bakker', id, 'approve', 1, { stage: 'TEAM_REVIEW' })));
     const statuses = answers.map((a) => a.statusCode);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
-    expect(statuses.every((s) => s === 200 || s === 403 || s === 409)).toBe(true);
+    expect(statuses.filter((s) => s !== 200 && s !== 403 && s !== 409)).toEqual([]);
     const state = await agree(id);
     expect(state).toMatchObject({ stage: 'LEGAL_REVIEW', decisions: [{ actorId: 'carla.bakker' }] });
   });
@@ -39,7 +40,7 @@ describe('decisions sent at once', () => {
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => suite.http.decide(legal[i % 3]!, id, 'approve', 1, { stage: 'LEGAL_REVIEW' })));
     const statuses = answers.map((a) => a.statusCode);
     expect(statuses.filter((s) => s === 200)).toHaveLength(2);
-    expect(statuses.every((s) => s === 200 || s === 403 || s === 409)).toBe(true);
+    expect(statuses.filter((s) => s !== 200 && s !== 403 && s !== 409)).toEqual([]);
     const state = await agree(id);
     expect(state.stage).toBe('HEAD_OF_SERVICE');
     expect(state.decisions.filter((d) => d.stage === 'LEGAL_REVIEW')).toHaveLength(2);

@@ -1,13 +1,14 @@
 import { installWorkerLogger } from '../clients/logger';
 import { devSecretsInUse, loadConfig } from '../config/env';
+import { takeStopSignals } from '../config/stop-signals';
 import { closeSql, createSql } from '../db/client';
 import { runWorker } from './run-worker';
 
-/** `npm run worker`: configuration in, clients out, run until SIGINT/SIGTERM (the SDK shuts the worker down on both). */
+/** `npm run worker`: configuration in, clients out, run until a stop signal (the SDK shuts the worker down on it). */
 async function main(): Promise<void> {
   const config = loadConfig();
   for (const name of devSecretsInUse(config)) console.warn(`WARNING: ${name} is the built-in development value; set it outside development`);
-  installWorkerLogger();
+  installWorkerLogger(config.LOG_LEVEL, takeStopSignals());
   const sql = createSql(config.DATABASE_URL);
   try {
     const worker = await runWorker(config, sql);
