@@ -1,5 +1,5 @@
 import type { Sql } from '../db/client';
-import { createNotificationActivities, type MailConfig, type ReviewLinkConfig } from './notifications';
+import { createMailDeliveryActivities, type MailConfig, type ReviewLinkConfig } from './mail-delivery';
 import { createReadModelActivities } from './read-model';
 import { createReassessmentActivities } from './reassessment';
 
@@ -14,7 +14,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createReadModelActivities(deps),
     ...createReassessmentActivities(deps),
-    ...createNotificationActivities(deps),
+    ...createMailDeliveryActivities(deps),
   };
 }
 

@@ -1,12 +1,12 @@
 import { createTransport } from 'nodemailer';
-import type { MailConfig } from '../activities/notifications';
+import type { MailConfig } from '../activities/mail-delivery';
 
 /**
  * One SMTP transport for the worker's lifetime, from SMTP_URL (`smtp://user:pass@host:port`, or
  * `smtps://` for TLS from the start). Its timeouts stay well inside the sending activity's limit, so
  * an attempt on a hung server ends, and is retried, instead of outliving the activity.
  */
-export function createMailer(smtpUrl: string, from: string): MailConfig {
+export function createMailer(smtpUrl: string, from: string): Pick<MailConfig, 'transport' | 'from'> {
   const url = new URL(smtpUrl);
   const secure = url.protocol === 'smtps:';
   const transport = createTransport({

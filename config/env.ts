@@ -53,6 +53,8 @@ export const EnvSchema = z
     TEMPORAL_CALL_TIMEOUT: duration.prefault('15s'),
     SMTP_URL: url(['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
     MAIL_FROM: z.string().min(3).default('Weighing notes <no-reply@weighing-notes.invalid>'),
+    /** How long a message that keeps failing (SMTP down, a mailbox deferring it) is tried before it is marked failed. */
+    MAIL_GIVE_UP_AFTER: duration.prefault('2d'),
     PUBLIC_BASE_URL: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
     PORT: port.default(3000),
     /** Loopback unless told otherwise: the dev secrets must not face a network by accident. */

@@ -223,7 +223,7 @@ export async function findNote(sql: Sql, id: string): Promise<NoteView | undefin
     select actor_id, stage, revision, decided_at from decisions
     where note_id = ${id} and revision = ${note.revision} and outcome = 'approve' order by decided_at`;
   const undeliveredMail = await sql<{ recipientId: string; kind: string; error: string | null }[]>`
-    select recipient_id, kind, last_error as error from outbox where note_id = ${id} and status = 'failed' order by created_at`;
+    select recipient_id, kind, last_error as error from outbox where note_id = ${id} and status = 'failed' order by created_at, recipient_id`;
   const { started, content, contentSha256, revisionAuthorId, ...summary } = note;
   return {
     ...toSummary(summary),

@@ -38,9 +38,15 @@ export interface MailSinkOptions {
   httpPort?: number;
   /** Recipients refused with 550, as a server refuses a mailbox that does not exist. */
   refuses?: (address: string) => boolean;
+  /** Recipients deferred with 451, as a server does with a mailbox it cannot take mail for now. */
+  defers?: (address: string) => boolean;
+  /** Messages refused with 554 once their content is in, as a content filter does; by their recipients. */
+  rejectsMessage?: (recipients: string[]) => boolean;
   /** Runs once a message is in, before the server answers 250: a test kills its sender here. */
   received?: (mail: CapturedMail) => void | Promise<void>;
 }
+
+const smtpError = (responseCode: number, message: string) => Object.assign(new Error(message), { responseCode });
 
 /** Enough to inspect a long test run while keeping a forgotten `npm start` from growing without bound. */
 const MAX_MESSAGES = 500;
@@ -87,8 +93,9 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
     logger: false,
     closeTimeout: SMTP_CLOSE_TIMEOUT_MS,
     onRcptTo(address, _session, callback) {
-      if (!options.refuses?.(address.address)) return callback();
-      callback(Object.assign(new Error(`mailbox ${address.address} does not exist`), { responseCode: 550 }));
+      if (options.refuses?.(address.address)) return callback(smtpError(550, `mailbox ${address.address} does not exist`));
+      if (options.defers?.(address.address)) return callback(smtpError(451, `mailbox ${address.address} is not available now`));
+      callback();
     },
     onData(stream, session, callback) {
       simpleParser(stream).then(
@@ -106,6 +113,7 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
             // mailparser reports a missing HTML part as false, its typings say undefined: accept either.
             html: parsed.html || null,
           };
+          if (options.rejectsMessage?.(mail.to)) return callback(smtpError(554, 'message refused by policy'));
           capture(mail);
           await options.received?.(mail);
           callback();

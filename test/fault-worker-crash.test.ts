@@ -1,7 +1,7 @@
-import { noteWorkflowId, stateQuery } from '../workflows';
 import { eventually } from './support/poll';
 import { completeContent } from './support/notes';
-import { type Stack, useStack } from './support/stack';
+import { APPROVERS, expectAdoptedWhole } from './support/fault-checks';
+import { useStack } from './support/stack';
 import { spawnWorker, type WorkerProcess } from './support/worker-process';
 
 /**
@@ -42,45 +42,18 @@ async function decide(who: string, id: string, stage: string): Promise<number> {
   }
 }
 
-async function expectWhole(stack: Stack, id: string, stages: string[]) {
-  const state = await stack.client.workflow.getHandle(noteWorkflowId(id)).query(stateQuery);
-  expect(state.status).toBe('ACTIVE');
-  expect(state.decisions.map((d) => d.stage)).toEqual(stages);
-  const rows = await stack.sql<{ id: string }[]>`select id from decisions where note_id = ${id}`;
-  expect(rows.map((r) => r.id).sort()).toEqual(state.decisions.map((d) => d.decisionId).sort());
-  const ref = `WN-${id.slice(0, 8).toUpperCase()}`;
-  const mails = await eventually(async () => {
-    const mine = stack.mail.messages().filter((m) => m.subject.includes(ref));
-    return mine.some((m) => m.subject.startsWith('Adopted')) ? mine : undefined;
-  }, 'the adoption mail');
-  // At most once per message, or the documented duplicate: the same message, with the same Message-ID.
-  const byKey = new Map<string, Set<string | null>>();
-  for (const m of mails) {
-    const key = `${m.subject} → ${m.to.join(',')}`;
-    byKey.set(key, (byKey.get(key) ?? new Set()).add(m.messageId));
-  }
-  for (const [key, ids] of byKey) expect([key, ids.size]).toEqual([key, 1]);
-  expect((await suite.http.call('ivo.peters', 'GET', '/audit/verify')).json()).toMatchObject({ ok: true });
-}
-
-const STAGES = [
-  ['carla.bakker', 'TEAM_REVIEW'],
-  ['daan.visser', 'LEGAL_REVIEW'],
-  ['gert.mulder', 'HEAD_OF_SERVICE'],
-] as const;
-
 describe('a worker killed with SIGKILL', () => {
   it.each([0, 80])('in the middle of each decision (killed %i ms after it is sent): nothing lost, nothing doubled', async (delay) => {
     const id = await suite.http.createNote('anna.devries', completeContent());
     expect((await suite.http.submit('anna.devries', id)).statusCode).toBe(200);
-    for (const [who, stage] of STAGES) {
+    for (const [who, stage] of APPROVERS) {
       const sent = decide(who, id, stage);
       await new Promise((resolve) => setTimeout(resolve, delay));
       await restartWorker();
       // Recorded once: by this request, or by the one before the crash (and then refused as a second vote).
       expect([200, 403]).toContain(await sent);
     }
-    await expectWhole(suite.stack, id, STAGES.map(([, stage]) => stage));
+    await expectAdoptedWhole(suite.stack, id);
   });
 
   it('after an SMTP server took a message and before the worker recorded it sent: sent again, with the same Message-ID', async () => {
@@ -98,7 +71,7 @@ describe('a worker killed with SIGKILL', () => {
     }, 'the message sent again by the restarted worker', 40_000);
     expect(copies.map((m) => m.messageId)).toEqual([copies[0]!.messageId, copies[0]!.messageId]);
     expect(copies.every((m) => m.text === copies[0]!.text)).toBe(true);
-    for (const [who, stage] of STAGES) expect(await decide(who, id, stage)).toBe(200);
-    await expectWhole(suite.stack, id, STAGES.map(([, stage]) => stage));
+    for (const [who, stage] of APPROVERS) expect(await decide(who, id, stage)).toBe(200);
+    await expectAdoptedWhole(suite.stack, id);
   });
 });

@@ -15,7 +15,7 @@ export interface RunningWorker {
 export function activityDeps(config: Config, sql: Sql): ActivityDeps {
   return {
     sql,
-    mail: createMailer(config.SMTP_URL, config.MAIL_FROM),
+    mail: { ...createMailer(config.SMTP_URL, config.MAIL_FROM), giveUpAfterMs: config.MAIL_GIVE_UP_AFTER },
     links: { secret: config.REVIEW_LINK_SECRET, baseUrl: config.PUBLIC_BASE_URL, ttlMs: config.REVIEW_LINK_TTL },
   };
 }

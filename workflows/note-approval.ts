@@ -192,18 +192,34 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
     mailedUpTo = recordedUpTo;
     await deliverNotifications.executeWithOptions({ ...DELIVERY, summary: `send mail queued up to v${mailedUpTo}` }, [{ noteId: pipeline.state.noteId }]);
   }
+  // Mail goes out beside the timers: a message that takes days (SMTP down, a mailbox deferring it)
+  // delays no reminder, escalation or review date. One delivery at a time; the next starts once it ends.
+  // Runs begun before that waited for each delivery before arming the next timer.
+  const besideTimers = patched('mail-beside-timers');
+  let sending: Promise<void> | undefined;
+  const canSend = () => !sending && mailWaiting();
+  function sendBeside(): void {
+    if (!canSend()) return;
+    sending = sendQueuedMail()
+      // Retried until it succeeds or gives up on each message (MAIL_GIVE_UP_AFTER): a failure here is an
+      // invalid input or a cancelled run, and must not fail the note; its mail stays queued for the next.
+      .catch((error: unknown) => log.warn('mail delivery ended without success', { error: (error as Error).message }))
+      .finally(() => (sending = undefined));
+  }
 
   while (!pipeline.finished) {
     // Read before sending: a message that arrives while mail goes out must still wake the wait below.
     const { version } = pipeline.state;
-    await sendQueuedMail();
+    if (besideTimers) sendBeside();
+    else await sendQueuedMail();
     const timer = nextTimer(pipeline.state);
     const wait = timer ? timer.at.getTime() - Date.now() : undefined;
-    const changed = () => pipeline.state.version !== version || mailWaiting();
+    const changed = () => pipeline.state.version !== version || (besideTimers ? canSend() : mailWaiting());
     // Without a deadline, wait for the next message; with one, for a message or the deadline, whichever comes first.
     const moved = wait === undefined ? (await condition(changed), true) : wait > 0 && (await condition(changed, wait));
     if (!moved && timer) await fire(timer);
-    // A note may wait years (reminders, review date): keep each run's history small.
+    // A note may wait years (reminders, review date): keep each run's history small. A delivery still
+    // under way is left to finish; the next run sends whatever it leaves queued.
     const { continueAsNewSuggested, historyLength } = workflowInfo();
     if (continueAsNewSuggested || historyLength > historyLimit) {
       await condition(allHandlersFinished);
@@ -211,6 +227,7 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
     }
   }
   await condition(allHandlersFinished);
+  await sending;
   await sendQueuedMail();
   // A re-assessment that ends without adoption hands the old note back its review date.
   if (pipeline.state.supersedes && pipeline.state.status !== 'SUPERSEDED') await tell(pipeline.state.supersedes, reassessmentEndedSignal, pipeline.state.noteId);

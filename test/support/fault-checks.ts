@@ -1,0 +1,45 @@
+import type { MailSink } from '../../dev/mail-sink';
+import { noteWorkflowId, stateQuery } from '../../workflows';
+import { api } from './notes';
+import { eventually } from './poll';
+import type { Stack } from './stack';
+
+/** The team lead, a legal reviewer and the head of service approve: a medium-risk note's whole pipeline. */
+export const APPROVERS = [
+  ['carla.bakker', 'TEAM_REVIEW'],
+  ['daan.visser', 'LEGAL_REVIEW'],
+  ['gert.mulder', 'HEAD_OF_SERVICE'],
+] as const;
+
+/**
+ * What every fault case checks once its note is through: adopted in the workflow and the read model,
+ * each stage's decision once and in the decisions table as the workflow holds it, every mail at most
+ * once (or the documented duplicate: the same message, with the same Message-ID), the audit chain whole.
+ */
+export async function expectAdoptedWhole(stack: Stack, id: string, mail: MailSink = stack.mail): Promise<void> {
+  const state = await eventually(async () => {
+    const s = await stack.client.workflow.getHandle(noteWorkflowId(id)).query(stateQuery);
+    return s.status === 'ACTIVE' ? s : undefined;
+  }, 'the note adopted');
+  expect(state.decisions.map((d) => d.stage)).toEqual(APPROVERS.map(([, stage]) => stage));
+  const rows = await stack.sql<{ id: string }[]>`select id from decisions where note_id = ${id}`;
+  expect(rows.map((r) => r.id).sort()).toEqual(state.decisions.map((d) => d.decisionId).sort());
+  const http = api(stack);
+  expect((await http.note('ivo.peters', id)).json()).toMatchObject({ status: 'ACTIVE' });
+
+  // Mail: each message at most once per outbox row (note, version, kind, recipient), or twice with
+  // the row's Message-ID, the same message; every row sent, none left waiting.
+  const sent = await eventually(async () => {
+    const outbox = await stack.sql<{ id: string; status: string }[]>`select id, status from outbox where note_id = ${id}`;
+    return outbox.some((row) => row.status === 'pending') ? undefined : outbox.filter((row) => row.status === 'sent').map((row) => row.id);
+  }, 'the note\'s mail sent');
+  const ref = `WN-${id.slice(0, 8).toUpperCase()}`;
+  const copies = new Map<string, Set<string>>();
+  for (const m of mail.messages().filter((m) => m.subject.includes(ref))) {
+    const row = /^<([0-9a-f-]+)@weighing-notes>$/.exec(m.messageId ?? '')?.[1] ?? `no Message-ID: ${m.subject}`;
+    copies.set(row, (copies.get(row) ?? new Set()).add(`${m.to.join(',')}\n${m.subject}\n${m.text}`));
+  }
+  expect([...copies.keys()].sort()).toEqual(sent.sort());
+  for (const [row, bodies] of copies) expect([row, bodies.size]).toEqual([row, 1]);
+  expect((await http.call('ivo.peters', 'GET', '/audit/verify')).json()).toMatchObject({ ok: true });
+}
