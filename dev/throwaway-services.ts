@@ -36,9 +36,9 @@ export async function startThrowawayTemporal(attempts = 3): Promise<ThrowawayTem
   }
 }
 
-/** A fresh, migrated database on the server `DATABASE_URL` names; returns its URL. */
-export async function createThrowawayDatabase(prefix: string): Promise<string> {
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/weighing_notes');
+/** A fresh, migrated database on the server `server` names (by default `DATABASE_URL`'s); returns its URL. */
+export async function createThrowawayDatabase(prefix: string, server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/weighing_notes'): Promise<string> {
+  const url = new URL(server);
   url.pathname = `/${prefix}_${Date.now().toString(36)}_${process.pid}`;
   const connect = (u: string) => createSql(u, { max: 1 });
   await ensureDatabase(url.toString(), connect);

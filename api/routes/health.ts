@@ -5,12 +5,14 @@ import type { AppDeps } from '../app-deps';
 const State = z.enum(['up', 'down']);
 const Health = z.object({ status: z.enum(['ok', 'unavailable']), database: State, temporal: State });
 
+const CHECK_MS = 3_000;
+
 const within = <T>(ms: number, work: Promise<T>) =>
   Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms).unref())]);
 
 async function check(work: () => Promise<unknown>): Promise<'up' | 'down'> {
   try {
-    await within(3_000, work());
+    await within(CHECK_MS, work());
     return 'up';
   } catch {
     return 'down';
@@ -24,7 +26,9 @@ export const healthRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, t
     async (_request, reply) => {
       const [database, temporalState] = await Promise.all([
         check(() => sql`select 1`),
-        check(() => temporal.workflowService.getSystemInfo({})),
+        // The call's own deadline, not only the race above: with Temporal down, the client would go on
+        // retrying a probe for some 20 s after it was answered, one more such call per probe.
+        check(() => temporal.withDeadline(Date.now() + CHECK_MS, () => temporal.workflowService.getSystemInfo({}))),
       ]);
       const up = database === 'up' && temporalState === 'up';
       return reply.code(up ? 200 : 503).send({ status: up ? 'ok' : 'unavailable', database, temporal: temporalState });
