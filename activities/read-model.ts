@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NoteState, Outcome, Stage } from '../domain/pipeline';
+import { NoteState, Outcome, Revision, Stage } from '../domain/pipeline';
 import { audienceFor, queueMail } from './notifications';
 import { appendAudit } from '../db/audit';
 import type { Sql } from '../db/client';
@@ -27,7 +27,7 @@ export const Transition = z.object({
   action: z.enum(TRANSITION_ACTIONS),
   /** The request's id where one came with free text (comments table), or the new note of a re-assessment. */
   ref: z.uuid().optional(),
-  decision: z.object({ decisionId: z.uuid(), stage: Stage, revision: z.number().int().positive(), outcome: Outcome }).optional(),
+  decision: z.object({ decisionId: z.uuid(), stage: Stage, revision: Revision, outcome: Outcome }).optional(),
 });
 export type Transition = z.infer<typeof Transition>;
 

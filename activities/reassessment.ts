@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { appendAudit } from '../db/audit';
 import type { Sql } from '../db/client';
 import { findRevision, insertNote } from '../db/notes';
-import { revisionFacts, type RevisionFacts } from '../domain/pipeline';
+import { Revision, revisionFacts, type RevisionFacts } from '../domain/pipeline';
 
 export const ReassessmentInput = z.object({
   oldNoteId: z.uuid(),
@@ -10,7 +10,7 @@ export const ReassessmentInput = z.object({
   partnerId: z.uuid(),
   drafterId: z.string().min(1),
   /** The adopted revision whose content the new note starts from. */
-  fromRevision: z.number().int().positive(),
+  fromRevision: Revision,
   actorId: z.string().min(1).nullable(),
   at: z.iso.datetime(),
 });

@@ -29,7 +29,8 @@ export const Outcome = z.enum(['approve', 'reject', 'request_changes']);
 export type Outcome = z.infer<typeof Outcome>;
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256');
-const Revision = z.number().int().positive();
+/** A revision's number; the database keeps it as an `integer`, so a larger one is no revision there can be. */
+export const Revision = z.number().int().positive().max(2_147_483_647);
 const Instant = z.iso.datetime();
 const Millis = z.number().int().positive();
 

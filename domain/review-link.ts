@@ -1,6 +1,6 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { Stage } from './pipeline';
+import { Revision, Stage } from './pipeline';
 
 /**
  * The personal link in a review email: signed, bound to one person, note, revision and stage, and
@@ -9,7 +9,7 @@ import { Stage } from './pipeline';
 export const ReviewLinkClaims = z.object({
   sub: z.string().min(1),
   note: z.uuid(),
-  rev: z.number().int().positive(),
+  rev: Revision,
   stage: Stage,
   jti: z.uuid(),
 });

@@ -81,6 +81,22 @@ describe('strings at the API', () => {
   });
 });
 
+describe('numbers past what the database holds', () => {
+  // Found by the fuzzer (FUZZ_SEED=136114833): a revision past PostgreSQL's `integer` gave a 500.
+  const HUGE = 6_095_709_876_946_880;
+  it.each([
+    ['a submit’s revision', 'anna.devries', 'POST', () => `/notes/${draft}/submit`, { revision: HUGE }, 'body.revision'],
+    ['a draft’s base revision', 'anna.devries', 'PUT', () => `/notes/${draft}/draft`, { baseRevision: HUGE, content: completeContent() }, 'body.baseRevision'],
+    ['a decision’s revision', 'carla.bakker', 'POST', () => `/notes/${inReview}/decisions`, { outcome: 'approve', revision: HUGE, stage: 'TEAM_REVIEW' }, 'body.revision'],
+  ] as const)('refuses %s with 400 naming the field, changing nothing', async (_where, who, method, url, body, field) => {
+    const before = await footprint();
+    const res = await suite.http.call(who, method, url(), body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ error: { details: { field: string }[] } }>().error.details.map((d) => d.field)).toContain(field);
+    expect(await footprint()).toEqual(before);
+  });
+});
+
 describe('strings on the review page', () => {
   const email = (id: string) => SEED_PEOPLE.find((p) => p.id === id)!.email;
   const post = (path: string, form: Record<string, string>) =>

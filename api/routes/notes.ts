@@ -7,7 +7,7 @@ import { contentSha256, dropPendingRevision, dropStagedComment, findRevision, in
 import { findPartner } from '../../db/partners';
 import { readGrant } from '../../domain/need-to-know';
 import { findGaps, NoteContent } from '../../domain/note-content';
-import { isFinal, newNoteState, NoteState, NoteStatus, Outcome, revisionFacts, Stage } from '../../domain/pipeline';
+import { isFinal, newNoteState, NoteState, NoteStatus, Outcome, Revision, revisionFacts, Stage } from '../../domain/pipeline';
 import type { Actor } from '../../domain/roles';
 import { freeText } from '../../domain/text';
 import { decideUpdate, reassessUpdate, reviseUpdate, submitUpdate, withdrawUpdate } from '../../workflows';
@@ -22,12 +22,12 @@ const Params = z.object({ id: z.uuid() });
 const Reason = z.object({ reason: freeText(20_000).trim().min(1) }).strict();
 
 const CreateNote = z.object({ partnerId: z.uuid(), content: NoteContent.prefault({}) }).strict();
-const Draft = z.object({ content: NoteContent, baseRevision: z.number().int().positive() }).strict();
+const Draft = z.object({ content: NoteContent, baseRevision: Revision }).strict();
 // Optional: without a body, the drafter submits the current revision.
-const Submit = z.object({ revision: z.number().int().positive().optional() }).strict().nullish();
+const Submit = z.object({ revision: Revision.optional() }).strict().nullish();
 const Decision = z
   // `stage` and `revision` name what the reviewer saw: a decision never lands on a stage they did not mean.
-  .object({ outcome: Outcome, revision: z.number().int().positive(), stage: Stage, comment: freeText(20_000).trim().optional() })
+  .object({ outcome: Outcome, revision: Revision, stage: Stage, comment: freeText(20_000).trim().optional() })
   .strict()
   .refine((d) => d.outcome === 'approve' || !!d.comment, { path: ['comment'], message: 'a comment is required to reject or request changes' });
 const ListQuery = Page.extend({ status: NoteStatus.optional(), stage: Stage.optional(), partnerId: z.uuid().optional() }).strict();
