@@ -1,12 +1,16 @@
 import { type Browser, chromium } from 'playwright-core';
+import { findOrGetChromium } from './chromium';
 
 /**
- * Debian's Chromium, headless, driven by playwright-core (which brings no browser of its own). The
- * flags keep it off the network this machine does not have: its background connections are refused.
+ * A headless Chromium (found, or got once: `dev/chromium.ts`) driven by playwright-core, which brings
+ * no browser of its own. The flags keep it off the network this machine does not have: its
+ * background connections are refused.
  */
-export function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(): Promise<Browser> {
+  const found = await findOrGetChromium();
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: found.path,
+    env: { ...process.env, ...found.env },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }

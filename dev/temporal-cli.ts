@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { isExecutable, onPath, progress, toolCacheDir } from './executables';
 
 /**
  * Finds the Temporal CLI (which holds the dev server), getting it once if the machine lacks it.
@@ -12,9 +12,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 /** The newest tag that `go install` accepts (later ones carry replace directives). */
 export const GO_INSTALL_VERSION = 'v1.5.1';
 
-export function cacheDir(): string {
-  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'weighing-notes', 'temporal-cli');
-}
+export const cacheDir = () => toolCacheDir('temporal-cli');
 
 export type CliSource = 'TEMPORAL_CLI_PATH' | 'PATH' | 'cache' | 'sdk-download' | 'go-install';
 export interface TemporalCli {
@@ -40,12 +38,8 @@ export function findTemporalCli(): TemporalCli | undefined {
     if (!isExecutable(explicit)) throw new Error(`TEMPORAL_CLI_PATH: ${explicit} is not an executable file`);
     return { path: explicit, source: 'TEMPORAL_CLI_PATH' };
   }
-  const onPath = (process.env.PATH ?? '')
-    .split(delimiter)
-    .filter(Boolean)
-    .map((dir) => join(dir, 'temporal'))
-    .find(isExecutable);
-  if (onPath) return { path: onPath, source: 'PATH' };
+  const found = onPath('temporal');
+  if (found) return { path: found, source: 'PATH' };
   const cached = cachedCopies()[0];
   return cached ? { path: cached, source: 'cache' } : undefined;
 }
@@ -58,15 +52,6 @@ function cachedCopies(): string[] {
     .filter((name) => name === 'temporal' || name.startsWith('temporal-cli-'))
     .map((name) => join(dir, name))
     .filter(isExecutable);
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    const stat = statSync(path);
-    return stat.isFile() && (stat.mode & 0o111) !== 0;
-  } catch {
-    return false;
-  }
 }
 
 /** The SDK's own download: starting a throw-away server is the SDK's only public way to fetch it. */
@@ -90,7 +75,7 @@ async function goInstall(log: Log): Promise<string> {
   if (go.status !== 0) throw new Error('temporal CLI: no download possible and no Go toolchain to build it; set TEMPORAL_CLI_PATH');
   log(`temporal CLI: building github.com/temporalio/cli ${GO_INSTALL_VERSION} with ${go.stdout.trim()} into ${cacheDir()} (about 3-4 minutes on 2 cores)…`);
   const started = Date.now();
-  const ticker = setInterval(() => log(`temporal CLI: still building (${Math.round((Date.now() - started) / 1000)} s)…`), 30_000);
+  const done = progress(log, 'temporal CLI: building');
   try {
     await new Promise<void>((resolve, reject) => {
       const child = spawn('go', ['install', '-v', `github.com/temporalio/cli/cmd/temporal@${GO_INSTALL_VERSION}`], {
@@ -101,7 +86,7 @@ async function goInstall(log: Log): Promise<string> {
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go install exited with ${code}`))));
     });
   } finally {
-    clearInterval(ticker);
+    done();
   }
   log(`temporal CLI: built in ${Math.round((Date.now() - started) / 1000)} s`);
   return join(cacheDir(), 'temporal');

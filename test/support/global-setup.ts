@@ -3,12 +3,21 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../../codec/data-converter';
+import { findOrGetChromium } from '../../dev/chromium';
 import { createThrowawayDatabase, startThrowawayTemporal } from '../../dev/throwaway-services';
 
 const RESULTS = join(__dirname, '..', '..', '.test-results');
 
-/** One Temporal dev server, one fresh database and one workflow bundle for the whole run. */
+/**
+ * One Temporal dev server, one fresh database and one workflow bundle for the whole run; and the tools
+ * the run needs, got once where the machine lacks them (the Temporal CLI, Chromium for the browser
+ * tests), each saying so as it goes.
+ */
 export default async function globalSetup(): Promise<void> {
+  const log = (line: string) => console.error(`[set-up] ${line}`);
+  const chromium = await findOrGetChromium(log);
+  // The test files run in workers of their own: they find it through the environment.
+  process.env.CHROMIUM_PATH = chromium.path;
   const [{ env, uiUrl }, bundle, databaseUrl] = await Promise.all([
     startThrowawayTemporal(),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH }),

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { dropDatabase } from '../../dev/throwaway-services';
 
 export default async function globalTeardown(): Promise<void> {
@@ -5,4 +6,5 @@ export default async function globalTeardown(): Promise<void> {
   if (!run) return;
   await run.env.teardown();
   await dropDatabase(run.databaseUrl);
+  if (process.env.TEST_WORKFLOW_BUNDLE) rmSync(process.env.TEST_WORKFLOW_BUNDLE, { force: true });
 }
