@@ -2,6 +2,7 @@ import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@
 import { ApplicationFailure, type UpdateDefinition, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { NoteState } from '../domain/pipeline';
 import { REFUSAL_STATUS, isRefusalKind } from '../domain/refusal';
+import { executionSummary } from '../domain/wording';
 import { noteApproval, noteWorkflowId, stateQuery } from '../workflows';
 import { ApiError } from './errors';
 
@@ -37,7 +38,7 @@ export function noteWorkflows(client: Client, taskQueue: string, callTimeoutMs: 
           // A note has exactly one execution, ever.
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-          staticSummary: `Weighing note ${state.noteId} (partner ${state.partnerId})`,
+          staticSummary: executionSummary(state.noteId, state.partnerId),
         });
       }),
     update: (noteId, update, request) => withDeadline(() => handle(noteId).executeUpdate(update, { args: [request] })),

@@ -1,4 +1,5 @@
-import type { Stage } from './pipeline';
+import type { CooperationForm } from './note-content';
+import type { DueTimer, NoteState, Stage, TimerKind } from './pipeline';
 
 /** How the product names things to people, in pages and mail alike. */
 
@@ -14,3 +15,39 @@ export const STAGE_NAME: Record<Stage, string> = {
 
 /** A moment to the minute, in UTC, as people read it: `2026-11-28 05:10 UTC`. */
 export const utcMinute = (at: string | Date) => `${(typeof at === 'string' ? at : at.toISOString()).slice(0, 16).replace('T', ' ')} UTC`;
+
+/**
+ * A note's execution as the Temporal UI lists it: the reference people quote beside the ids operators
+ * look up. Ids only, never content, so that it says nothing more should a summary be stored plain.
+ */
+export const executionSummary = (noteId: string, partnerId: string) => `Weighing note ${noteRef(noteId)} (note ${noteId}, partner ${partnerId})`;
+
+/** A stage as the review it is, in running text: `team review`, `head of service review`. */
+export function reviewOf(stage: Stage): string {
+  const name = STAGE_NAME[stage].toLowerCase();
+  return name.endsWith('review') ? name : `${name} review`;
+}
+
+type TimerFacts = Pick<NoteState, 'stage' | 'remindersSent' | 'escalated'>;
+/** A stage's first nudge is its due time; later ones are reminders. Stage timers run only while a stage is open. */
+const DEADLINE: Record<TimerKind, (state: TimerFacts) => string> = {
+  remind: (s) => `${reviewOf(s.stage!)} ${s.remindersSent > 0 || s.escalated ? 'reminder' : 'due'}`,
+  escalate: (s) => `escalation of ${reviewOf(s.stage!)}`,
+  review_reminder: () => 'review date reminder',
+  review_due: () => 'review date',
+};
+
+/** What a deadline's timer waits for, as its summary names it to operators: the stage at most, no content. */
+export const deadlineName = ({ kind }: DueTimer, state: TimerFacts) => DEADLINE[kind](state);
+
+/** A form of cooperation in running text (DOMAIN.md's words). */
+export const COOPERATION_FORM_NAME: Record<CooperationForm, string> = {
+  evaluated_intelligence_exchange: 'exchange of evaluated intelligence',
+  unevaluated_data_provision: 'provision of unevaluated data',
+  technical_operational_support: 'technical or operational support to the partner',
+  assistance_requests: 'requests for assistance from the partner',
+  joint_operations: 'joint operations',
+};
+
+/** Items in running text: `A`, `A and B`, `A, B and C`. */
+export const listInWords = (items: readonly string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);

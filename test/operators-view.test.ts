@@ -2,12 +2,14 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { WorkerOptions } from '@temporalio/worker';
+import { workflowMetadataQuery } from '@temporalio/workflow';
 import { EncryptionCodec, ENCRYPTED_ENCODING } from '../codec/encryption-codec';
 import { PayloadKeys } from '../codec/payload-keys';
 import { SEED_PARTNERS } from '../dev/seed-data';
 import { findTemporalCli } from '../dev/temporal-cli';
+import { DEFAULT_POLICY, type Policy } from '../domain/pipeline';
 import { noteWorkflowId } from '../workflows';
-import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
+import { NoteStageKey, NoteStatusKey, SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 import { eventually } from './support/poll';
 import { completeContent } from './support/notes';
 import { runEnv } from './support/run-env';
@@ -41,7 +43,22 @@ const failOnce: NonNullable<WorkerOptions['interceptors']>['activity'] = [
   }),
 ];
 
-const suite = useStack({ listen: true, interceptors: { activity: failOnce } });
+/**
+ * Seconds where production has days, for the minister's stage and the review date only: the walk
+ * through every stage passes the minister at once, a note left there is overdue after 2 s, reminded
+ * every second and escalated after its first reminder; a note adopted without a review date of its
+ * own is reminded of it 2 s later and re-assessed 4 s after adoption.
+ */
+const POLICY: Policy = {
+  ...DEFAULT_POLICY,
+  stageDueMs: { ...DEFAULT_POLICY.stageDueMs, MINISTER: 2_000 },
+  reminderIntervalMs: 1_000,
+  escalateAfterReminders: 1,
+  reviewPeriodMs: 4_000,
+  reviewReminderLeadMs: 2_000,
+};
+
+const suite = useStack({ listen: true, interceptors: { activity: failOnce }, policy: POLICY });
 const codec = new EncryptionCodec(PayloadKeys.parse(TEST_PAYLOAD_KEYS));
 const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? []).toString('utf8');
 
@@ -60,7 +77,7 @@ function payloadsIn(value: unknown, path: string[] = []): Found[] {
 
 /** The SDK's own framing of its markers (a patch's id, a local activity's sequence and timing): written plain by the SDK, naming no data. */
 const SDK_FRAMING = new Set(['id', 'deprecated', 'seq', 'attempt', 'activity_id', 'activity_type', 'complete_time', 'seconds', 'nanos', 'backoff', 'original_schedule_time']);
-const SUMMARY = /^"Weighing note [0-9a-f-]{36} \(partner [0-9a-f-]{36}\)"$/;
+const SUMMARY = /^"Weighing note WN-[0-9A-F]{8} \(note [0-9a-f-]{36}, partner [0-9a-f-]{36}\)"$/;
 
 /** What a payload is, by where it sits: only our own data must be encrypted; the rest is checked for what it may say. */
 function kindOf({ path, payload }: Found): 'search attribute' | 'summary' | 'marker framing' | 'data' {
@@ -115,6 +132,18 @@ const ALLOWED_KEYS = new Set([
   'sent', 'failed', 'skipped', 'message', 'stack_trace',
 ]);
 
+const handleOf = (noteId: string) => suite.stack.client.workflow.getHandle(noteWorkflowId(noteId));
+const ref = (noteId: string) => `WN-${noteId.slice(0, 8).toUpperCase()}`;
+/** The execution's current details, as the Temporal UI asks for them (decoded through the client's codec). */
+const currentDetails = async (noteId: string) => (await handleOf(noteId).query(workflowMetadataQuery)).currentDetails;
+
+/** What each timer in a note's history waits for: its summary, decoded with the key. */
+async function timerSummaries(noteId: string): Promise<Set<string>> {
+  const { events } = await handleOf(noteId).fetchHistory();
+  const sealed = (events ?? []).filter((e) => e.timerStartedEventAttributes).map((e) => e.userMetadata?.summary as Payload);
+  return new Set((await codec.decode(sealed)).map((p) => defaultPayloadConverter.fromPayload<string>(p)));
+}
+
 async function walkThroughEveryStage(): Promise<string> {
   const id = await suite.http.createNote(
     'anna.devries',
@@ -130,8 +159,7 @@ async function walkThroughEveryStage(): Promise<string> {
     expect((await suite.http.decide(reviewer, id, 'approve', 2, { comment: SECRET.comment })).statusCode).toBe(200);
   }
   // The adoption mail goes out after the failed attempt's retry: the history then holds that failure.
-  const ref = `WN-${id.slice(0, 8).toUpperCase()}`;
-  await eventually(async () => (!failNextDelivery && suite.stack.mail.messages().some((m) => m.subject === `Adopted: weighing note ${ref}`) ? true : undefined), 'the adoption mail, after a failed attempt');
+  await eventually(async () => (!failNextDelivery && suite.stack.mail.messages().some((m) => m.subject === `Adopted: weighing note ${ref(id)}`) ? true : undefined), 'the adoption mail, after a failed attempt');
   const note = await suite.http.note('ivo.peters', id);
   expect(note.json()).toMatchObject({ status: 'ACTIVE', reachedStages: ['TEAM_REVIEW', 'LEGAL_REVIEW', 'HEAD_OF_SERVICE', 'MINISTER'] });
   return id;
@@ -156,6 +184,46 @@ describe('what operators see in Temporal', () => {
     expect(found).toContain(noteWorkflowId(id));
     const description = await suite.stack.client.workflow.getHandle(noteWorkflowId(id)).describe();
     expect(description.typedSearchAttributes.get({ name: 'StageDueTime', type: 'DATETIME' } as never)).toBeInstanceOf(Date);
+    // Due in days: not overdue, so the details say where it stands and by when, nothing more.
+    expect(await currentDetails(id)).toMatch(/^IN_REVIEW at TEAM_REVIEW \(0\/1 approvals, due \d{4}-\d\d-\d\dT[\d:.]+Z\), revision 1$/);
+  });
+
+  it('names the note’s reference beside its ids in the execution’s summary, and what falls due in each timer’s', async () => {
+    const { partnerId } = (await suite.http.note('ivo.peters', noteId)).json<{ partnerId: string }>();
+    expect(await (await handleOf(noteId).describe()).staticSummary()).toBe(`Weighing note ${ref(noteId)} (note ${noteId}, partner ${partnerId})`);
+    // Each stage's due time, and once adopted the reminder of its review date (years ahead): no content.
+    expect([...(await timerSummaries(noteId))]).toEqual(
+      expect.arrayContaining(['team review due', 'legal review due', 'head of service review due', 'minister review due', 'review date reminder']),
+    );
+  });
+
+  it('shows a stage or nothing as NoteStage, and in the details when a stage is overdue, its reminders and its escalation', async () => {
+    const id = await suite.http.createNote('anna.devries', completeContent({ overallRisk: 'high', reviewDate: null }), SEED_PARTNERS[1]!.id);
+    const attributes = async () => (await handleOf(id).describe()).typedSearchAttributes;
+    // A draft has no stage: NoteStage is absent, not the status.
+    const draft = await eventually(async () => ((await attributes()).get(NoteStatusKey) === 'DRAFT' ? attributes() : undefined), 'the draft described');
+    expect(draft.get(NoteStageKey)).toBeUndefined();
+    await suite.http.submit('anna.devries', id);
+    for (const reviewer of ['carla.bakker', 'daan.visser', 'eva.smit', 'gert.mulder']) expect((await suite.http.decide(reviewer, id, 'approve')).statusCode).toBe(200);
+    expect((await attributes()).get(NoteStageKey)).toBe('MINISTER');
+
+    // Left at the minister's stage past its due time (2 s): reminded, escalated after the first reminder, reminded again.
+    const late = await eventually(async () => {
+      const details = await currentDetails(id);
+      return details?.includes('escalated') && !details.includes(', 1 reminder sent') ? details : undefined;
+    }, 'the stage overdue and escalated in the details');
+    expect(late).toMatch(/^IN_REVIEW at MINISTER \(0\/1 approvals, due [^,]+, overdue, \d+ reminders sent, escalated\), revision 1$/);
+    expect([...(await timerSummaries(id))]).toEqual(expect.arrayContaining(['minister review due', 'escalation of minister review', 'minister review reminder']));
+
+    // Adopted: no stage open, so NoteStage is gone; its review date reminds, then starts a re-assessment.
+    expect((await suite.http.decide('hanna.deboer', id, 'approve')).statusCode).toBe(200);
+    expect((await attributes()).get(NoteStatusKey)).toBe('ACTIVE');
+    expect((await attributes()).get(NoteStageKey)).toBeUndefined();
+    expect(await currentDetails(id)).toBe('ACTIVE, revision 1');
+    const reassessment = await eventually(async () => (await suite.http.note('ivo.peters', id)).json<{ reassessment: string | null }>().reassessment ?? undefined, 'the re-assessment at the review date');
+    expect([...(await timerSummaries(id))]).toEqual(expect.arrayContaining(['review date reminder', 'review date']));
+    // The workflow starts the re-assessment's execution, with a summary of the same form.
+    expect(await (await handleOf(reassessment).describe()).staticSummary()).toBe(`Weighing note ${ref(reassessment)} (note ${reassessment}, partner ${SEED_PARTNERS[1]!.id})`);
   });
 
   it('holds every payload of a note’s whole life encrypted, failures included; only the search attributes stay plain', async () => {
@@ -167,7 +235,7 @@ describe('what operators see in Temporal', () => {
     // Plain by design: the search attributes API.md names (and the SDK's own patch list), summaries by id, marker framing.
     const attributeNames = new Set(of('search attribute').map(({ path }) => path.at(-1)));
     expect([...attributeNames].sort()).toEqual([...SEARCH_ATTRIBUTE_KEYS.map((key) => key.name), 'TemporalChangeVersion'].sort());
-    // The client writes an execution's summary plain, the worker its activities' summaries encrypted: plain, it names ids only.
+    // Summaries (the execution's, its activities' and timers') go through the codec like any payload; one written plain names ids only.
     for (const { payload } of of('summary').filter(({ payload: p }) => text(p.metadata?.encoding) !== ENCRYPTED_ENCODING)) expect(text(payload.data)).toMatch(SUMMARY);
     for (const { payload } of of('marker framing')) expect([...keysAndStrings(JSON.parse(text(payload.data))).keys].filter((key) => !SDK_FRAMING.has(key))).toEqual([]);
 

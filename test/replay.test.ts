@@ -11,9 +11,10 @@ import { TEST_PAYLOAD_KEYS } from './support/stack';
  * re-assessment suite) replayed against the current workflow code: a change that running
  * executions would notice fails here unless it is guarded with `patched`. Each generation of the
  * code leaves its histories: before mail, before the payload codec (plain payloads, which the codec
- * passes through), before mail went out beside the timers, and now (encrypted with the tests' key).
+ * passes through), before mail went out beside the timers, before the timers carried summaries (and
+ * NoteStage held a status when no stage was open), and now (encrypted with the tests' key).
  */
-const GENERATIONS = ['.before-email', '.before-codec', '.before-mail-beside-timers', ''];
+const GENERATIONS = ['.before-email', '.before-codec', '.before-mail-beside-timers', '.before-timer-summaries', ''];
 /** Recorded before the payload codec existed. */
 const PLAIN = ['.before-email.', '.before-codec.'];
 const DIR = join(__dirname, 'histories');

@@ -13,10 +13,8 @@ import {
   patched,
   proxyActivities,
   proxyLocalActivities,
-  setCurrentDetails,
   setHandler,
   startChild,
-  upsertSearchAttributes,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -32,15 +30,14 @@ import {
   type StoredNoteState,
   type SubmitRequest,
   type WithdrawRequest,
-  approvalsSoFar,
   newNoteState,
   nextTimer,
-  quorumFor,
   upgradeNoteState,
 } from '../domain/pipeline';
 import { Refusal } from '../domain/refusal';
 import { type Actor, hasRole } from '../domain/roles';
-import { NoteStageKey, NoteStatusKey, OverallRiskKey, PartnerIdKey, StageDueTimeKey } from './search-attributes';
+import { deadlineName, executionSummary } from '../domain/wording';
+import { showToOperators } from './operators-view';
 
 export const submitUpdate = defineUpdate<NoteState, [SubmitRequest]>('submit');
 export const reviseUpdate = defineUpdate<NoteState, [ReviseRequest]>('revise');
@@ -103,7 +100,7 @@ const TIMER_ACTION: Record<DueTimer['kind'], Transition['action'] | undefined> =
  */
 export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: NoteApprovalInput): Promise<NoteState> {
   const pipeline = new NotePipeline(upgradeNoteState(state));
-  describe(pipeline.state);
+  showToOperators(pipeline.state);
 
   // Executions begun before mail existed queued none, and must replay without waking for it.
   const mailing = patched('email-notifications');
@@ -173,7 +170,7 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
       workflowId: noteWorkflowId(noteId),
       args: [{ state: newNoteState({ noteId, partnerId: old.partnerId, drafterId, supersedes: old.noteId, current: facts, policy: old.policy }), historyLimit }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      staticSummary: summaryOf(noteId, old.partnerId),
+      staticSummary: executionSummary(noteId, old.partnerId),
     });
     // The ref names the request's reason where a person gave one; the new note is in the state.
     // Runs begun before a review date started its re-assessment only once started another whenever one ended.
@@ -213,10 +210,11 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
     if (besideTimers) sendBeside();
     else await sendQueuedMail();
     const timer = nextTimer(pipeline.state);
-    const wait = timer ? timer.at.getTime() - Date.now() : undefined;
+    // The deadline's timer carries a summary, so that an operator reads in the history what falls due.
+    const wait = timer && { ms: timer.at.getTime() - Date.now(), summary: deadlineName(timer, pipeline.state) };
     const changed = () => pipeline.state.version !== version || (besideTimers ? canSend() : mailWaiting());
     // Without a deadline, wait for the next message; with one, for a message or the deadline, whichever comes first.
-    const moved = wait === undefined ? (await condition(changed), true) : wait > 0 && (await condition(changed, wait));
+    const moved = wait === undefined ? (await condition(changed), true) : wait.ms > 0 && (await condition(changed, wait.ms, { summary: wait.summary }));
     if (!moved && timer) await fire(timer);
     // A note may wait years (reminders, review date): keep each run's history small. A delivery still
     // under way is left to finish; the next run sends whatever it leaves queued.
@@ -246,7 +244,7 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
    */
   async function record(apply: () => NoteState, event: Omit<Transition, 'state' | 'at'>): Promise<NoteState> {
     const next = refuseAsFailure(apply);
-    describe(next);
+    showToOperators(next);
     await recordTransition.executeWithOptions(
       { startToCloseTimeout: '10 seconds', summary: `record ${event.action} (v${next.version})` },
       [{ ...event, state: next, at: new Date().toISOString() }],
@@ -263,21 +261,6 @@ async function tell(noteId: string, signal: typeof supersedeSignal, byNoteId: st
   } catch (error) {
     log.warn('could not signal a related note', { noteId, signal: signal.name, error: (error as Error).message });
   }
-}
-
-const summaryOf = (noteId: string, partnerId: string) => `Weighing note ${noteId} (partner ${partnerId})`;
-
-/** What operators see in the Temporal UI: search attributes and a one-line summary, no content. */
-function describe(state: NoteState): void {
-  upsertSearchAttributes([
-    { key: NoteStatusKey, value: state.status },
-    { key: NoteStageKey, value: state.stage ?? state.status },
-    { key: PartnerIdKey, value: state.partnerId },
-    { key: OverallRiskKey, value: state.current.overallRisk ?? 'unrated' },
-    { key: StageDueTimeKey, value: state.stageDueAt ? new Date(state.stageDueAt) : null },
-  ]);
-  const progress = state.stage ? ` at ${state.stage} (${approvalsSoFar(state).length}/${quorumFor(state.stage, state.current, state.policy)} approvals, due ${state.stageDueAt})` : '';
-  setCurrentDetails(`${state.status}${progress}, revision ${state.current.revision}`);
 }
 
 /** A refused request fails the Update with its kind as the failure type, which the API maps to a status. */
