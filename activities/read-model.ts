@@ -1,22 +1,10 @@
 import { z } from 'zod';
+import { TRANSITION_ACTIONS } from '../domain/note-story';
 import { NoteState, Outcome, Revision, Stage } from '../domain/pipeline';
 import { audienceFor, queueMail } from './notifications';
 import { appendAudit } from '../db/audit';
 import type { Sql } from '../db/client';
 import { insertDecision, projectState } from '../db/notes';
-
-export const TRANSITION_ACTIONS = [
-  'note.submitted',
-  'note.revised',
-  'note.decided',
-  'note.withdrawn',
-  'note.reminder_sent',
-  'note.escalated',
-  'note.review_reminder_sent',
-  'note.reassessment_started',
-  'note.reassessment_ended',
-  'note.superseded',
-] as const;
 
 /** A transition the workflow made: what the read model and the audit trail record of it. */
 export const Transition = z.object({

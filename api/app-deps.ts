@@ -36,6 +36,8 @@ export interface AppDeps {
   uiOrigins: string[];
   /** Where people reach the API (PUBLIC_BASE_URL); cookies are Secure when it is HTTPS. */
   publicBaseUrl: string;
+  /** Where the home page sends people besides the API's own pages; each left out when unknown. */
+  links: { temporalUi?: string; mailUi?: string };
   limits: RateLimits;
 }
 
@@ -56,6 +58,7 @@ export function appDeps(config: Config, sql: Sql, temporal: Client): AppDeps {
     namespace: config.TEMPORAL_NAMESPACE,
     uiOrigins: config.TEMPORAL_UI_ORIGINS,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    links: { temporalUi: config.TEMPORAL_UI_URL, mailUi: config.MAIL_UI_URL },
     limits: RATE_LIMITS,
   };
 }

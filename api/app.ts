@@ -11,8 +11,10 @@ import { harden, SERVER_OPTIONS } from './hardening';
 import { auditRoutes } from './routes/audit';
 import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
+import { homeRoutes } from './routes/home';
 import { noteRoutes } from './routes/notes';
 import { partnerRoutes } from './routes/partners';
+import { peopleRoutes } from './routes/people';
 import { reviewRoutes } from './routes/review';
 import { taskRoutes } from './routes/tasks';
 
@@ -64,6 +66,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   const authenticate = createAuthenticator(app, deps.verify, deps.sql, deps.limits.failedAuthPerMinute);
+  await app.register(homeRoutes, deps);
   await app.register(healthRoutes, deps);
   await app.register(reviewRoutes, deps);
   await app.register(codecRoutes, { ...deps, authenticate, prefix: '/codec' });
@@ -71,6 +74,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     // onRequest, before body parsing: an anonymous caller learns nothing about what a body should be.
     authenticated.addHook('onRequest', authenticate.hook());
     await authenticated.register(partnerRoutes, deps);
+    await authenticated.register(peopleRoutes, deps);
     await authenticated.register(noteRoutes, deps);
     await authenticated.register(taskRoutes, deps);
     await authenticated.register(auditRoutes, deps);

@@ -80,6 +80,9 @@ export const EnvSchema = z
     PAYLOAD_KEYS: PayloadKeys.optional(),
     /** Origins of the Temporal UI, the only ones whose pages may call the codec endpoint. */
     TEMPORAL_UI_ORIGINS: origins.prefault('http://127.0.0.1:8233,http://localhost:8233'),
+    /** Where people open the Temporal UI and the mail sink; the API's home page links them when known (`npm start` sets both). */
+    TEMPORAL_UI_URL: url(['http:', 'https:']).optional(),
+    MAIL_UI_URL: url(['http:', 'https:']).optional(),
     /** Signs the personal review links in emails; its own key, so a leaked link key cannot mint API tokens. */
     REVIEW_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_REVIEW_LINK_SECRET),
     REVIEW_LINK_TTL: duration.prefault('30d'),

@@ -1,36 +1,38 @@
+import { type HistoryEntry, STORY_ACTIONS, storyOf, type TrailFacts } from '../domain/note-story';
 import type { Sql } from './client';
 
-/** Actions that make up a note's story (content reads are audited but are no part of it). */
-const STORY = ['note.created', 'note.submitted', 'note.revised', 'note.decided', 'note.withdrawn', 'note.reminder_sent', 'note.escalated', 'note.review_reminder_sent', 'note.reassessment_started', 'note.reassessment_ended', 'note.superseded', 'note.mail_failed'];
-
-export interface HistoryRow {
-  seq: number;
-  at: string;
-  action: string;
-  actorId: string | null;
-  status: string | null;
-  stage: string | null;
-  revision: number | null;
-  contentSha256: string | null;
-  outcome: string | null;
-  comment: string | null;
-  recipients: string[] | null;
-}
-
-/** Every revision, decision, reminder and escalation of a note, in order, from the audit trail. */
-export async function noteHistory(sql: Sql, noteId: string): Promise<HistoryRow[]> {
-  const rows = await sql<(Omit<HistoryRow, 'seq' | 'at'> & { seq: string; at: Date })[]>`
-    select a.seq, a.at, a.action, a.actor_id,
+/**
+ * Every revision, decision, reminder and escalation of a note, its adoption and supersession, in
+ * order, from the audit trail, each said in words (`domain/note-story`) with the names of the people.
+ */
+export async function noteHistory(sql: Sql, note: { id: string; supersedes: string | null }): Promise<HistoryEntry[]> {
+  const rows = await sql<(Omit<TrailFacts, 'seq' | 'at'> & { seq: string; at: Date })[]>`
+    select a.seq, a.at, a.action, a.actor_id, p.name as actor_name,
            a.details->>'status' as status,
-           coalesce(a.details->>'decidedStage', a.details->>'stage') as stage,
+           a.details->>'stage' as stage,
+           a.details->>'decidedStage' as decided_stage,
            (a.details->>'revision')::int as revision,
            a.details->>'contentSha256' as content_sha256,
            a.details->>'outcome' as outcome,
            c.body as comment,
-           (select array_agg(r) from jsonb_array_elements_text(a.details->'recipients') r) as recipients
+           r.ids as recipients,
+           r.names as recipient_names,
+           -- A re-assessment's own note is in its start's state; a superseding or ended one is the entry's ref.
+           coalesce(a.details->>'reassessment', a.details->>'reassesses',
+                    case when a.action in ('note.superseded', 'note.reassessment_ended') then a.details->>'ref' end) as related_note_id,
+           a.details->>'kind' as mail_kind
     from audit_log a
+    left join people p on p.id = a.actor_id
     left join comments c on c.id::text = coalesce(a.details->>'decisionId', a.details->>'ref')
-    where a.note_id = ${noteId} and a.action in ${sql(STORY)}
+    left join lateral (
+      select array_agg(e.id order by e.n) as ids, array_agg(coalesce(rp.name, e.id) order by e.n) as names
+      from jsonb_array_elements_text(a.details->'recipients') with ordinality e(id, n)
+      left join people rp on rp.id = e.id
+    ) r on true
+    where a.note_id = ${note.id} and a.action in ${sql(STORY_ACTIONS)}
     order by a.seq`;
-  return rows.map((row) => ({ ...row, seq: Number(row.seq), at: row.at.toISOString() }));
+  return storyOf(
+    rows.map((row) => ({ ...row, seq: Number(row.seq), at: row.at.toISOString() })),
+    note,
+  );
 }

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
+import postgres from 'postgres';
 import { canonicalJson } from '../domain/canonical-json';
 import type { NoteContent, RiskRating } from '../domain/note-content';
-import type { NoteState, NoteStatus, Outcome, Stage } from '../domain/pipeline';
+import { isFinal, NOTE_STATUSES, type NoteState, type NoteStatus, type Outcome, type Stage } from '../domain/pipeline';
 import type { ReadGrant } from '../domain/need-to-know';
+import { type Approval, type DecisionFact, sortApprovals, type VoidedApproval } from '../domain/route-ahead';
 import { appendAudit } from './audit';
 import type { InTransaction, Sql, Tx } from './client';
+import { type PageOf, pageOf, type PageRequest } from './page';
 
 export function contentSha256(content: NoteContent): string {
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
@@ -33,6 +36,42 @@ export async function insertNote(tx: Tx, note: NewNote): Promise<void> {
     values (${note.id}, ${note.partnerId}, ${note.drafterId}, 'DRAFT', null, 1, ${note.content.overallRisk}, ${note.supersedes}, ${note.started ?? true})
     on conflict (id) do nothing`;
   await insertRevision(tx, { noteId: note.id, revision: 1, content: note.content, contentSha256: note.contentSha256, authorId: note.authorId ?? note.drafterId, accepted: true });
+}
+
+/** A partner's current notes: in progress or ACTIVE. */
+const CURRENT = NOTE_STATUSES.filter((status) => !isFinal(status));
+/** The index that lets a partner have one current note (migration 008). */
+const ONE_CURRENT_NOTE = 'notes_one_current_per_partner';
+
+/**
+ * The partner's current note, the one in progress first (a re-assessment runs beside the ACTIVE note
+ * it re-assesses). A note whose execution has yet to start counts: it may be starting this moment.
+ */
+export async function currentNoteOf(sql: Sql, partnerId: string): Promise<{ id: string; started: boolean; ageMs: number } | undefined> {
+  const [row] = await sql<{ id: string; started: boolean; ageMs: number }[]>`
+    select id, started, extract(epoch from now() - created_at)::float8 * 1000 as age_ms from notes
+    where partner_id = ${partnerId} and status in ${sql(CURRENT)}
+    order by status = 'ACTIVE', created_at desc, id limit 1`;
+  return row;
+}
+
+/** Whether an insert was refused because the partner has a current note already (one made at the same moment). */
+export function isSecondCurrentNote(error: unknown): boolean {
+  return error instanceof postgres.PostgresError && error.code === '23505' && error.constraint_name === ONE_CURRENT_NOTE;
+}
+
+/**
+ * A note whose execution is known never to have started (its creating request heard no answer, and
+ * none came): it was never anyone's note, and holds its partner's place no longer. A note marked
+ * started meanwhile stays.
+ */
+export async function dropUnstartedNote(sql: Sql, id: string): Promise<void> {
+  await sql.begin(async (tx) => {
+    const [unstarted] = await tx`select 1 from notes where id = ${id} and not started for update`;
+    if (!unstarted) return;
+    await tx`delete from note_revisions where note_id = ${id}`;
+    await tx`delete from notes where id = ${id}`;
+  });
 }
 
 /**
@@ -181,24 +220,27 @@ function toSummary(row: SummaryRow) {
 }
 export type NoteSummary = ReturnType<typeof toSummary>;
 
-export interface NoteFilter {
+export interface NoteFilter extends PageRequest {
   status?: NoteStatus;
   stage?: Stage;
   partnerId?: string;
-  limit: number;
-  offset: number;
 }
 
 /** Notes this person may read (need to know), newest first. */
-export async function listNotes(sql: Sql, f: NoteFilter, grant: ReadGrant): Promise<{ items: NoteSummary[]; total: number }> {
-  const where = sql`where ${readableBy(sql, grant)}
-    ${f.status ? sql`and n.status = ${f.status}` : sql``}
-    ${f.stage ? sql`and n.stage = ${f.stage}` : sql``}
-    ${f.partnerId ? sql`and n.partner_id = ${f.partnerId}` : sql``}`;
-  const rows = await sql<(SummaryRow & { total: string })[]>`
-    select ${sql.unsafe(SUMMARY_COLUMNS)}, count(*) over () as total
-    from notes n ${where} order by n.created_at desc, n.id limit ${f.limit} offset ${f.offset}`;
-  return { items: rows.map(({ total: _total, ...row }) => toSummary(row)), total: Number(rows[0]?.total ?? 0) };
+export async function listNotes(sql: Sql, f: NoteFilter, grant: ReadGrant): Promise<PageOf<NoteSummary>> {
+  const page = await pageOf<SummaryRow>(
+    sql,
+    {
+      select: sql.unsafe(SUMMARY_COLUMNS),
+      from: () => sql`from notes n where ${readableBy(sql, grant)}
+        ${f.status ? sql`and n.status = ${f.status}` : sql``}
+        ${f.stage ? sql`and n.stage = ${f.stage}` : sql``}
+        ${f.partnerId ? sql`and n.partner_id = ${f.partnerId}` : sql``}`,
+      orderBy: sql`order by n.created_at desc, n.id`,
+    },
+    f,
+  );
+  return { ...page, items: page.items.map(toSummary) };
 }
 
 export type NoteView = NoteSummary & {
@@ -207,7 +249,10 @@ export type NoteView = NoteSummary & {
   contentSha256: string;
   content: NoteContent;
   revisionAuthorId: string;
-  approvals: { actorId: string; stage: Stage; revision: number; decidedAt: string }[];
+  /** Approvals of the current revision: those that count. */
+  approvals: Approval[];
+  /** Approvals that count no more: of an older revision, or of one on which changes were requested. */
+  voidedApprovals: VoidedApproval[];
   /** Mail that could not be delivered (a refused address): the approval went on without it. */
   undeliveredMail: { recipientId: string; kind: string; error: string | null }[];
 };
@@ -218,10 +263,11 @@ export async function findNote(sql: Sql, id: string): Promise<NoteView | undefin
     from notes n join note_revisions r on r.note_id = n.id and r.revision = n.current_revision and r.accepted
     where n.id = ${id}`;
   if (!note) return undefined;
-  // Approvals of the revision under review; those of older revisions count for nothing.
-  const approvals = await sql<{ actorId: string; stage: Stage; revision: number; decidedAt: Date }[]>`
-    select actor_id, stage, revision, decided_at from decisions
-    where note_id = ${id} and revision = ${note.revision} and outcome = 'approve' order by decided_at`;
+  // Every approval, and the requests for changes that void some of them (`sortApprovals`).
+  const decisions = await sql<(Omit<DecisionFact, 'decidedAt'> & { decidedAt: Date })[]>`
+    select d.actor_id, p.name as actor_name, d.stage, d.revision, d.outcome, d.decided_at
+    from decisions d join people p on p.id = d.actor_id
+    where d.note_id = ${id} and d.outcome in ('approve', 'request_changes') order by d.decided_at, d.id`;
   const undeliveredMail = await sql<{ recipientId: string; kind: string; error: string | null }[]>`
     select recipient_id, kind, last_error as error from outbox where note_id = ${id} and status = 'failed' order by created_at, recipient_id`;
   const { started, content, contentSha256, revisionAuthorId, ...summary } = note;
@@ -231,25 +277,34 @@ export async function findNote(sql: Sql, id: string): Promise<NoteView | undefin
     contentSha256,
     content,
     revisionAuthorId,
-    approvals: approvals.map((a) => ({ ...a, decidedAt: a.decidedAt.toISOString() })),
+    ...sortApprovals(
+      decisions.map((d) => ({ ...d, decidedAt: d.decidedAt.toISOString() })),
+      note.revision,
+    ),
     undeliveredMail: [...undeliveredMail],
   };
 }
 
 /**
  * The caller's inbox: open stages at which they review, on revisions they did not write and have not
- * decided, among the notes they may read.
+ * decided, among the notes they may read; oldest due first.
  */
-export async function tasksFor(sql: Sql, actorId: string, grant: ReadGrant): Promise<NoteSummary[]> {
-  if (!grant.stages.length) return [];
-  const rows = await sql<SummaryRow[]>`
-    select ${sql.unsafe(SUMMARY_COLUMNS)}
-    from notes n join note_revisions r on r.note_id = n.id and r.revision = n.current_revision and r.accepted
-    where n.status = 'IN_REVIEW' and n.stage in ${sql(grant.stages)} and r.author_id <> ${actorId} and ${readableBy(sql, grant)}
-      and not exists (select 1 from decisions d where d.note_id = n.id and d.stage = n.stage
-                      and d.revision = n.current_revision and d.actor_id = ${actorId})
-    order by n.stage_due_at nulls last, n.id`;
-  return rows.map(toSummary);
+export async function tasksFor(sql: Sql, actorId: string, grant: ReadGrant, page: PageRequest): Promise<PageOf<NoteSummary>> {
+  if (!grant.stages.length) return { items: [], total: 0 };
+  const tasks = await pageOf<SummaryRow>(
+    sql,
+    {
+      select: sql.unsafe(SUMMARY_COLUMNS),
+      from: () => sql`
+        from notes n join note_revisions r on r.note_id = n.id and r.revision = n.current_revision and r.accepted
+        where n.status = 'IN_REVIEW' and n.stage in ${sql(grant.stages)} and r.author_id <> ${actorId} and ${readableBy(sql, grant)}
+          and not exists (select 1 from decisions d where d.note_id = n.id and d.stage = n.stage
+                          and d.revision = n.current_revision and d.actor_id = ${actorId})`,
+      orderBy: sql`order by n.stage_due_at nulls last, n.id`,
+    },
+    page,
+  );
+  return { ...tasks, items: tasks.items.map(toSummary) };
 }
 
 export async function findDecision(sql: Sql, id: string): Promise<{ outcome: Outcome; decidedAt: Date } | undefined> {

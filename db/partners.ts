@@ -1,5 +1,6 @@
 import type { Partner, PartnerInput } from '../domain/partner';
 import type { Sql, Tx } from './client';
+import { type PageOf, pageOf, type PageRequest } from './page';
 
 type PartnerRow = Omit<Partner, 'createdAt'> & { createdAt: Date };
 
@@ -15,10 +16,14 @@ export async function insertPartner(sql: Tx, id: string, input: PartnerInput, cr
   return row && toPartner(row);
 }
 
-export async function listPartners(sql: Sql): Promise<Partner[]> {
-  const rows = await sql<PartnerRow[]>`
-    select id, name, country, kind, relationship, srm_priority, created_at from partners order by srm_priority, name`;
-  return rows.map(toPartner);
+/** Partners by SRM priority, then name. */
+export async function listPartners(sql: Sql, page: PageRequest): Promise<PageOf<Partner>> {
+  const partners = await pageOf<PartnerRow>(
+    sql,
+    { select: sql`id, name, country, kind, relationship, srm_priority, created_at`, from: () => sql`from partners`, orderBy: sql`order by srm_priority, name, id` },
+    page,
+  );
+  return { ...partners, items: partners.items.map(toPartner) };
 }
 
 export async function findPartner(sql: Sql, id: string): Promise<Partner | undefined> {

@@ -1,5 +1,5 @@
 import { devToken } from './dev-token';
-import { SEED_PARTNERS, SEED_PEOPLE } from './seed-data';
+import { SEED_PEOPLE } from './seed-data';
 import { startThrowawayProduct } from './throwaway-services';
 
 /**
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const product = await startThrowawayProduct({ jwtSecret: SECRET });
   const { app } = product.stack;
   const token = async (id: string) => ({ authorization: `Bearer ${await devToken(SECRET, SEED_PEOPLE.find((p) => p.id === id)!)}` });
-  const [drafter, lead] = [await token('anna.devries'), await token('carla.bakker')];
+  const [drafter, lead, admin] = [await token('anna.devries'), await token('carla.bakker'), await token('joke.hendriks')];
   const content = { nationalSecurityInterest: 'x', criteria: Object.fromEntries(['democraticEmbedding', 'humanRights', 'professionalism', 'legalPowers', 'dataProtection'].map((c) => [c, { findings: 'f', rating: 'low' }])), overallRisk: 'low', weighing: 'w', permittedCooperation: ['evaluated_intelligence_exchange'], classification: 'stg_geheim' };
 
   const steps: Record<string, number[]> = { create: [], submit: [], decide: [], read: [] };
@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   };
   const started = Date.now();
   for (let i = 0; i < NOTES; i += 1) {
-    const created = await timed('create', () => app.inject({ method: 'POST', url: '/notes', headers: drafter, payload: { partnerId: SEED_PARTNERS[0]!.id, content } }));
+    // A partner has one current note: each note assesses a partner of its own, registered untimed.
+    const partner = await app.inject({ method: 'POST', url: '/partners', headers: admin, payload: { name: `Benchmark Service ${i}`, country: 'Benchland', kind: 'civil', relationship: 'eu', srmPriority: 3 } });
+    const partnerId = (JSON.parse(partner.body) as { id: string }).id;
+    const created = await timed('create', () => app.inject({ method: 'POST', url: '/notes', headers: drafter, payload: { partnerId, content } }));
     const id = (JSON.parse(created.body) as { id: string }).id;
     await timed('submit', () => app.inject({ method: 'POST', url: `/notes/${id}/submit`, headers: drafter }));
     await timed('decide', () => app.inject({ method: 'POST', url: `/notes/${id}/decisions`, headers: lead, payload: { outcome: 'approve', revision: 1, stage: 'TEAM_REVIEW' } }));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Config, ConfigError, devSecretsInUse, loadConfig } from '../config/env';
 import { createSql } from '../db/client';
 import { ensureDatabase, migrate } from '../db/migrate';
-import { startMailSink } from './mail-sink';
+import { startDevMail } from './dev-mail';
 import { seed } from './seed';
 import { supervise } from './supervisor';
 import { findOrGetTemporalCli } from './temporal-cli';
@@ -13,8 +13,8 @@ import { printTokens } from './tokens';
 
 /**
  * `npm start`: the whole stack on one machine, each part only where it is not already running:
- * Temporal dev server, schema and seed, dev mail sink, worker and API (processes of their own,
- * restarted when they end unasked). Ctrl-C stops what it started, in order: API, worker, the rest.
+ * Temporal dev server, schema and seed, dev mail sink (maildev), worker and API (processes of their
+ * own, restarted when they end unasked). Ctrl-C stops what it started, in order: API, worker, the rest.
  */
 
 const DATA_DIR = join(__dirname, '..', '.data');
@@ -96,9 +96,10 @@ async function mailSink(config: Config): Promise<string | undefined> {
     log(`SMTP already listening at ${host}:${port}`);
     return undefined;
   }
-  const sink = await startMailSink({ host, smtpPort: port, httpPort: MAIL_SINK_WEB_PORT });
-  stops.push({ name: 'mail sink', stop: () => sink.close() });
-  return sink.httpUrl ?? undefined;
+  const sink = await startDevMail({ smtpHost: host, smtpPort: port, webPort: MAIL_SINK_WEB_PORT, directory: join(DATA_DIR, 'mail') });
+  stops.push({ name: 'mail sink', stop: () => sink.stop() });
+  log(`mail sink (maildev) at ${sink.webUrl}, SMTP at ${host}:${port}, mail kept in .data/mail/`);
+  return sink.webUrl;
 }
 
 async function main(): Promise<void> {
@@ -108,6 +109,10 @@ async function main(): Promise<void> {
   const temporalUi = await temporal(config);
   await database(config);
   const mailUi = await mailSink(config);
+  // What the API's home page links to besides itself (its process inherits them): what this command
+  // started, else what was configured.
+  const links = { TEMPORAL_UI_URL: temporalUi ?? config.TEMPORAL_UI_URL, MAIL_UI_URL: mailUi ?? config.MAIL_UI_URL };
+  for (const [name, url] of Object.entries(links)) if (url) process.env[name] = url;
 
   // The worker and the API as processes of their own, restarted whenever they end unasked.
   const worker = supervise('worker', 'worker/main.ts', 'worker polling', log);
@@ -126,12 +131,12 @@ async function main(): Promise<void> {
   console.log(`
 Weighing notes is running. Ctrl-C stops what this command started.
 
-  API             ${apiUrl}
+  API             ${apiUrl}   (start here: links to all below)
   API docs        ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)
   Health          ${apiUrl}/health
-  Temporal UI     ${temporalUi ?? '(the running server’s own UI)'}
+  Temporal UI     ${links.TEMPORAL_UI_URL ?? '(the running server’s own UI)'}
   Codec sign-in   ${apiUrl}/codec/sign-in   (operators: payloads decoded in the Temporal UI)
-  Mail sink       ${mailUi ?? `(the SMTP server at ${config.SMTP_URL})`}
+  Mail sink       ${links.MAIL_UI_URL ?? `(the SMTP server at ${config.SMTP_URL})`}
 `);
   for (const name of devSecretsInUse(config)) console.log(`WARNING: ${name} is the built-in development value; set it outside development.`);
   if (config.AUTH_JWT_SECRET) await printTokens(config);

@@ -4,7 +4,7 @@ import { ensureDatabase, migrate } from '../db/migrate';
 import { DEFAULT_POLICY } from '../domain/pipeline';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 import { freePort, type InProcessStack, startInProcessStack } from './in-process-stack';
-import { type MailSink, startMailSink } from './mail-sink';
+import { type SmtpCapture, startSmtpCapture } from './smtp-capture';
 import { findOrGetTemporalCli } from './temporal-cli';
 import { DEV_SERVER_FLAGS } from './temporal-dev-server';
 
@@ -67,7 +67,7 @@ export interface ThrowawayProduct {
   stack: InProcessStack;
   /** The dev server's web UI. */
   temporalUi: string;
-  mail: MailSink;
+  mail: SmtpCapture;
   /** Where a browser reaches the API, when asked to listen. */
   baseUrl: string;
   close(): Promise<void>;
@@ -77,7 +77,7 @@ export interface ThrowawayProduct {
 export async function startThrowawayProduct(options: { jwtSecret: string; listen?: boolean }): Promise<ThrowawayProduct> {
   const { env, uiUrl } = await startThrowawayTemporal();
   const databaseUrl = await createThrowawayDatabase('weighing_notes_scratch');
-  const mail = await startMailSink({ smtpPort: 0 });
+  const mail = await startSmtpCapture({ smtpPort: 0 });
   const port = options.listen ? await freePort() : undefined;
   const baseUrl = `http://127.0.0.1:${port ?? 3000}`;
   const stack = await startInProcessStack({

@@ -3,13 +3,11 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { z } from 'zod';
 import type { Sql } from '../db/client';
 import { SEED_PEOPLE } from '../dev/seed-data';
-import { createThrowawayDatabase, dropDatabase } from '../dev/throwaway-services';
 import { claims, hs256, REFUSED_TOKENS } from './support/forged-tokens';
 import { api } from './support/notes';
 import { type FuzzRequest, type JsonSchema, type Operation, operationsOf, type Paths, payloadOf, requestsTo } from './support/openapi-requests';
 import { eventually } from './support/poll';
-import { runEnv } from './support/run-env';
-import { type Stack, startStack } from './support/stack';
+import { useStack } from './support/stack';
 
 /**
  * Hostile input (issue 9): requests generated from the OpenAPI document, to every operation, mostly
@@ -55,8 +53,9 @@ const PAGES: Paths = {
 
 const ErrorBody = z.object({ error: z.object({ code: z.string().regex(/^[a-z_]+$/), message: z.string().min(1), details: z.unknown().optional() }).strict() }).strict();
 
-let databaseUrl: string | undefined;
-let stack: Stack;
+
+// A database of the suite's own: other suites write to the run's meanwhile, and the digest must see only these requests.
+const suite = useStack({ ownDatabase: 'weighing_notes_fuzz' });
 
 /** One query over every table of the public schema, built once from information_schema; with the mail still queued. */
 async function digestQuery(sql: Sql): Promise<string> {
@@ -71,19 +70,20 @@ async function digestQuery(sql: Sql): Promise<string> {
 
 /** Path values the requests draw on: notes in three states, a partner, a review link and an operator's token. */
 async function makeKnownValues(): Promise<string[]> {
-  const http = api(stack);
+  const http = api(suite.stack);
   const partner = await http.call('joke.hendriks', 'POST', '/partners', { name: 'Fuzzed Partner Service', country: 'Fuzzland', kind: 'civil', relationship: 'eu', srmPriority: 3 });
   const partnerId = partner.json<{ id: string }>().id;
+  // A partner has one current note: the others get partners of their own.
   const draft = await http.createNote('anna.devries', undefined, partnerId);
-  const inReview = await http.createNote('anna.devries', undefined, partnerId);
+  const inReview = await http.createNote('anna.devries');
   await http.submit('anna.devries', inReview);
-  const adopted = await http.createNote('anna.devries', undefined, partnerId);
+  const adopted = await http.createNote('anna.devries');
   await http.submit('anna.devries', adopted);
   for (const reviewer of ['carla.bakker', 'daan.visser', 'gert.mulder']) await http.decide(reviewer, adopted, 'approve');
   const ref = `WN-${inReview.slice(0, 8).toUpperCase()}`;
-  const mail = await eventually(async () => stack.mail.messages().find((m) => m.subject.includes(ref) && m.text.includes('/review/')), 'the review link mailed');
+  const mail = await eventually(async () => suite.stack.mail.messages().find((m) => m.subject.includes(ref) && m.text.includes('/review/')), 'the review link mailed');
   const reviewToken = mail.text.match(/\/review\/(\S+)/)![1]!;
-  const operatorToken = (await stack.auth('karel.smits')).authorization.slice('Bearer '.length);
+  const operatorToken = (await suite.stack.auth('karel.smits')).authorization.slice('Bearer '.length);
   return [draft, inReview, adopted, partnerId, reviewToken, operatorToken];
 }
 
@@ -92,7 +92,7 @@ type Headers = Record<string, { authorization?: string }>;
 /** Every seeded person (and one claiming roles she lacks), then no token and every token the API must refuse; by name. */
 async function makeCallers(): Promise<{ people: Headers; strangers: Headers }> {
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-  const people = await Promise.all(SEED_PEOPLE.map(async (p) => [p.id, await stack.auth(p.id)] as const));
+  const people = await Promise.all(SEED_PEOPLE.map(async (p) => [p.id, await suite.stack.auth(p.id)] as const));
   const forged = await Promise.all(REFUSED_TOKENS.map(async ([what, make]) => [what, bearer(await make())] as const));
   return {
     people: {
@@ -124,20 +124,11 @@ function problemWith(operation: Operation, res: LightMyRequestResponse): string 
   return ErrorBody.safeParse(body).success ? undefined : 'an error not in the JSON error format';
 }
 
-beforeAll(async () => {
-  // A database of the suite's own: other suites write to the run's meanwhile, and the digest must see only these requests.
-  databaseUrl = await createThrowawayDatabase('weighing_notes_fuzz', runEnv().TEST_DATABASE_URL);
-  stack = await startStack({ databaseUrl: () => databaseUrl! });
-});
-afterAll(async () => {
-  await stack?.close();
-  if (databaseUrl) await dropDatabase(databaseUrl);
-});
 
 describe('the API under hostile input', () => {
   it(`answers ${RUNS} generated requests without a 5xx, every refusal in its route's format, and changes nothing when it refuses`, async () => {
-    const { sql } = stack;
-    const documented = operationsOf((await stack.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Paths }>().paths);
+    const { sql } = suite.stack;
+    const documented = operationsOf((await suite.stack.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Paths }>().paths);
     const operations = [...documented, ...operationsOf(PAGES)];
     const [known, { people, strangers }, query] = await Promise.all([makeKnownValues(), makeCallers(), digestQuery(sql)]);
     const callers = { ...people, ...strangers };
@@ -152,7 +143,7 @@ describe('the API under hostile input', () => {
     const send = (request: FuzzRequest) => {
       sent += 1;
       const { payload, type } = payloadOf(request.body, () => (oversized ??= Buffer.alloc(LARGEST_BODY_LIMIT + 1, 'x')));
-      return stack.app.inject({
+      return suite.stack.app.inject({
         method: request.method as InjectOptions['method'],
         url: request.url,
         // An address per request: the limit on refused tokens per address (20 a minute, http-hardening's

@@ -1,8 +1,8 @@
 import type { WorkerOptions } from '@temporalio/worker';
-import { SEED_PARTNERS, SEED_PEOPLE } from '../dev/seed-data';
-import type { CapturedMail } from '../dev/mail-sink';
+import { SEED_PEOPLE } from '../dev/seed-data';
+import type { CapturedMail } from '../dev/smtp-capture';
 import { eventually } from './support/poll';
-import { completeContent } from './support/notes';
+import { completeContent, newPartner } from './support/notes';
 import { useStack } from './support/stack';
 
 const REFUSED = 'bounce.invalid';
@@ -25,7 +25,6 @@ const crashOnce: NonNullable<WorkerOptions['interceptors']>['activity'] = [
 ];
 
 const suite = useStack({ mailRefuses: (address) => address.endsWith(`@${REFUSED}`), interceptors: { activity: crashOnce } });
-const partner = SEED_PARTNERS[0]!;
 const email = (id: string) => SEED_PEOPLE.find((p) => p.id === id)!.email;
 
 /** Mail about one note (by its opaque reference), addressed to each person, in the order sent. */
@@ -40,7 +39,8 @@ async function settle<T>(what: string, check: () => T | undefined) {
 
 describe('who gets what', () => {
   it('mails each stage’s reviewers when it opens, the drafter on adoption, and nobody twice', async () => {
-    const id = await suite.http.createNote('anna.devries', completeContent({ overallRisk: 'high' }));
+    const partner = await newPartner(suite.stack.sql);
+    const id = await suite.http.createNote('anna.devries', completeContent({ overallRisk: 'high' }), partner.id);
     await suite.http.submit('anna.devries', id);
     await settle('team lead mailed', () => (mailFor(id).length === 1 ? true : undefined));
     expect(recipients(mailFor(id))).toEqual([email('carla.bakker')]);

@@ -5,11 +5,10 @@ import { Worker } from '@temporalio/worker';
 import { encryptingDataConverter } from '../codec/data-converter';
 import { PayloadKeys } from '../codec/payload-keys';
 import { contentSha256, insertNote, insertRevision } from '../db/notes';
-import { SEED_PARTNERS } from '../dev/seed-data';
 import { NoteContent } from '../domain/note-content';
 import { DEFAULT_POLICY, newNoteState, type RevisionFacts } from '../domain/pipeline';
 import { noteWorkflowId, stateQuery } from '../workflows';
-import { completeContent } from './support/notes';
+import { completeContent, newPartner } from './support/notes';
 import { eventually } from './support/poll';
 import { runEnv } from './support/run-env';
 import { TEST_PAYLOAD_KEYS, useStack } from './support/stack';
@@ -26,9 +25,10 @@ describe('a note whose execution began before the payload codec', () => {
     const id = randomUUID();
     const content = NoteContent.parse(completeContent({ permittedCooperation: ['evaluated_intelligence_exchange', 'assistance_requests'] }));
     const hash = contentSha256(content);
-    await suite.stack.sql.begin((tx) => insertNote(tx, { id, partnerId: SEED_PARTNERS[0]!.id, drafterId: 'anna.devries', supersedes: null, content, contentSha256: hash }));
+    const partnerId = (await newPartner(suite.stack.sql)).id;
+    await suite.stack.sql.begin((tx) => insertNote(tx, { id, partnerId, drafterId: 'anna.devries', supersedes: null, content, contentSha256: hash }));
     const legacyFacts = { revision: 1, contentSha256: hash, authorId: 'anna.devries', overallRisk: content.overallRisk, permittedCooperation: content.permittedCooperation, reviewDate: content.reviewDate };
-    const state = newNoteState({ noteId: id, partnerId: SEED_PARTNERS[0]!.id, drafterId: 'anna.devries', supersedes: null, current: legacyFacts as unknown as RevisionFacts, policy: DEFAULT_POLICY });
+    const state = newNoteState({ noteId: id, partnerId, drafterId: 'anna.devries', supersedes: null, current: legacyFacts as unknown as RevisionFacts, policy: DEFAULT_POLICY });
     // A client without the codec, as every client was before it.
     const before = new Client({ connection: suite.stack.client.connection });
     await before.workflow.start('noteApproval', { workflowId: noteWorkflowId(id), taskQueue: suite.stack.taskQueue, args: [{ state }] });

@@ -2,7 +2,7 @@ import { createSql } from '../db/client';
 import { ensureDatabase, migrate } from '../db/migrate';
 import { type PrivatePostgres, startPrivatePostgres } from '../dev/private-postgres';
 import { SEED_PEOPLE } from '../dev/seed-data';
-import { APPROVERS, expectAdoptedWhole } from './support/fault-checks';
+import { approveOnceHeard, expectAdoptedWhole } from './support/fault-checks';
 import { api } from './support/notes';
 import { eventually } from './support/poll';
 import { type Stack, startStack } from './support/stack';
@@ -57,7 +57,8 @@ describe('a PostgreSQL restart', () => {
 
     await pg.start();
     await eventually(async () => ((await stack.app.inject({ method: 'GET', url: '/health' })).statusCode === 200 ? true : undefined), 'the database back');
-    for (const [who, stage] of APPROVERS) expect((await http.decide(who, id, 'approve', 1, { stage })).statusCode).toBe(200);
+    // Connections of the pool may still meet the old server's closed sockets: a 503 then, and the retry works.
+    await approveOnceHeard(stack, id);
     await expectAdoptedWhole(stack, id);
   });
 });

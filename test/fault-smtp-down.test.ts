@@ -1,4 +1,4 @@
-import { type MailSink, startMailSink } from '../dev/mail-sink';
+import { type SmtpCapture, startSmtpCapture } from '../dev/smtp-capture';
 import { DEFAULT_POLICY, type Policy } from '../domain/pipeline';
 import { APPROVERS, expectAdoptedWhole } from './support/fault-checks';
 import { eventually } from './support/poll';
@@ -17,7 +17,7 @@ const FAST: Policy = {
 };
 const suite = useStack({ policy: FAST });
 /** The suite's SMTP server as it is now: stopped and started again on the same port by the tests. */
-let smtp: MailSink;
+let smtp: SmtpCapture;
 beforeAll(() => {
   smtp = suite.stack.mail;
 });
@@ -25,7 +25,7 @@ afterAll(() => smtp?.close());
 
 const smtpDown = () => smtp.close();
 async function smtpBack(): Promise<void> {
-  smtp = await startMailSink({ smtpPort: suite.stack.mail.smtpPort });
+  smtp = await startSmtpCapture({ smtpPort: suite.stack.mail.smtpPort });
 }
 const trail = async (id: string) => (await suite.stack.sql<{ action: string }[]>`select action from audit_log where note_id = ${id} order by seq`).map((e) => e.action);
 const outbox = (id: string) => suite.stack.sql<{ kind: string; status: string; lastError: string | null }[]>`select kind, status, last_error from outbox where note_id = ${id} order by created_at`;

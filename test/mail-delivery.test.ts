@@ -4,7 +4,7 @@ import { createActivities } from '../activities';
 import { createMailer } from '../clients/mailer';
 import { createSql, type Sql } from '../db/client';
 import { findNote, insertDecision } from '../db/notes';
-import { type MailSink, startMailSink } from '../dev/mail-sink';
+import { type SmtpCapture, startSmtpCapture } from '../dev/smtp-capture';
 import { seed } from '../dev/seed';
 import { SEED_PEOPLE } from '../dev/seed-data';
 import type { NoteState } from '../domain/pipeline';
@@ -15,11 +15,11 @@ const DEFERRED = 'deferred.test';
 const FILTERED = 'filtered.test';
 
 let sql: Sql;
-let sink: MailSink;
+let sink: SmtpCapture;
 beforeAll(async () => {
   sql = createSql(runEnv().TEST_DATABASE_URL);
   await seed(sql);
-  sink = await startMailSink({ defers: (address) => address.endsWith(`@${DEFERRED}`), rejectsMessage: (to) => to.some((address) => address.endsWith(`@${FILTERED}`)) });
+  sink = await startSmtpCapture({ defers: (address) => address.endsWith(`@${DEFERRED}`), rejectsMessage: (to) => to.some((address) => address.endsWith(`@${FILTERED}`)) });
 });
 afterAll(async () => {
   await sink?.close();
@@ -122,7 +122,7 @@ describe('deliverNotifications', () => {
 
 /** A port nothing listens on: a sink started and closed again. */
 async function closedPort(): Promise<number> {
-  const gone = await startMailSink({});
+  const gone = await startSmtpCapture({});
   await gone.close();
   return gone.smtpPort;
 }

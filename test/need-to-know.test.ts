@@ -128,14 +128,14 @@ const TABLE: Record<Endpoint, Record<State, string>> = {
 
 // Routed through the minister (a ministerial form), at medium risk: one approval per stage.
 const CONTENT = completeContent({ permittedCooperation: ['evaluated_intelligence_exchange', 'unevaluated_data_provision'] });
-const PARTNER = SEED_PARTNERS[1]!.id;
 
 /** Steps from a new draft, in order; a state is reached after its number of them. */
 const STEPS_TO: Record<State, number> = { DRAFT: 0, TEAM_REVIEW: 1, LEGAL_REVIEW: 2, HEAD_OF_SERVICE: 3, MINISTER: 4, ACTIVE: 5, RETURNED: 3, WITHDRAWN: 4 };
 
 async function noteIn(state: State): Promise<string> {
   const { http } = suite;
-  const id = await http.createNote(PEOPLE.own, CONTENT, PARTNER);
+  // Each for a partner of its own: a partner has one current note.
+  const id = await http.createNote(PEOPLE.own, CONTENT);
   const steps = [
     () => http.submit(PEOPLE.own, id),
     () => http.decide(PEOPLE.team_lead, id, 'approve'),
@@ -164,10 +164,11 @@ async function answer(endpoint: Endpoint, state: State, who: keyof typeof PEOPLE
   const id = await (changes ? noteIn(state) : fixture(state));
   const person = PEOPLE[who];
   if (route === '/notes' || route === '/tasks') {
-    const res = await http.call(person, 'GET', route === '/notes' ? `/notes?partnerId=${PARTNER}&limit=200` : '/tasks');
+    const [note] = await suite.stack.sql<{ partnerId: string }[]>`select partner_id from notes where id = ${id}`;
+    const url = route === '/notes' ? `/notes?partnerId=${note!.partnerId}` : '/tasks';
+    const res = await http.call(person, 'GET', url);
     if (res.statusCode !== 200) return String(res.statusCode);
-    const body = res.json<{ items?: { id: string }[] } & { id: string }[]>();
-    return (body.items ?? body).some((n) => n.id === id) ? 'in' : 'out';
+    return (await http.all<{ id: string }>(person, url)).some((n) => n.id === id) ? 'in' : 'out';
   }
   const note = await suite.stack.sql<{ revision: number; stage: string | null }[]>`select current_revision as revision, stage from notes where id = ${id}`;
   const { revision, stage } = note[0]!;

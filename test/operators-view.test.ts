@@ -5,13 +5,12 @@ import type { WorkerOptions } from '@temporalio/worker';
 import { workflowMetadataQuery } from '@temporalio/workflow';
 import { EncryptionCodec, ENCRYPTED_ENCODING } from '../codec/encryption-codec';
 import { PayloadKeys } from '../codec/payload-keys';
-import { SEED_PARTNERS } from '../dev/seed-data';
 import { findTemporalCli } from '../dev/temporal-cli';
 import { DEFAULT_POLICY, type Policy } from '../domain/pipeline';
 import { noteWorkflowId } from '../workflows';
 import { NoteStageKey, NoteStatusKey, SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 import { eventually } from './support/poll';
-import { completeContent } from './support/notes';
+import { completeContent, newPartner } from './support/notes';
 import { runEnv } from './support/run-env';
 import { TEST_PAYLOAD_KEYS, useStack } from './support/stack';
 
@@ -172,7 +171,7 @@ describe('what operators see in Temporal', () => {
   });
 
   it('finds notes by stage, partner and overall risk through a visibility query', async () => {
-    const partnerId = SEED_PARTNERS[2]!.id;
+    const partnerId = (await newPartner(suite.stack.sql)).id;
     const id = await suite.http.createNote('anna.devries', completeContent({ overallRisk: 'high' }), partnerId);
     await suite.http.submit('anna.devries', id);
     const query = `NoteStage = 'TEAM_REVIEW' AND PartnerId = '${partnerId}' AND OverallRisk = 'high' AND NoteStatus = 'IN_REVIEW'`;
@@ -198,7 +197,8 @@ describe('what operators see in Temporal', () => {
   });
 
   it('shows a stage or nothing as NoteStage, and in the details when a stage is overdue, its reminders and its escalation', async () => {
-    const id = await suite.http.createNote('anna.devries', completeContent({ overallRisk: 'high', reviewDate: null }), SEED_PARTNERS[1]!.id);
+    const partnerId = (await newPartner(suite.stack.sql)).id;
+    const id = await suite.http.createNote('anna.devries', completeContent({ overallRisk: 'high', reviewDate: null }), partnerId);
     const attributes = async () => (await handleOf(id).describe()).typedSearchAttributes;
     // A draft has no stage: NoteStage is absent, not the status.
     const draft = await eventually(async () => ((await attributes()).get(NoteStatusKey) === 'DRAFT' ? attributes() : undefined), 'the draft described');
@@ -223,7 +223,7 @@ describe('what operators see in Temporal', () => {
     const reassessment = await eventually(async () => (await suite.http.note('ivo.peters', id)).json<{ reassessment: string | null }>().reassessment ?? undefined, 'the re-assessment at the review date');
     expect([...(await timerSummaries(id))]).toEqual(expect.arrayContaining(['review date reminder', 'review date']));
     // The workflow starts the re-assessment's execution, with a summary of the same form.
-    expect(await (await handleOf(reassessment).describe()).staticSummary()).toBe(`Weighing note ${ref(reassessment)} (note ${reassessment}, partner ${SEED_PARTNERS[1]!.id})`);
+    expect(await (await handleOf(reassessment).describe()).staticSummary()).toBe(`Weighing note ${ref(reassessment)} (note ${reassessment}, partner ${partnerId})`);
   });
 
   it('holds every payload of a note’s whole life encrypted, failures included; only the search attributes stay plain', async () => {

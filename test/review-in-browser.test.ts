@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../dev/browser';
-import { SEED_PARTNERS, SEED_PEOPLE } from '../dev/seed-data';
+import { SEED_PEOPLE } from '../dev/seed-data';
 import { signReviewLink } from '../domain/review-link';
+import { newPartner } from './support/notes';
 import { eventually } from './support/poll';
 import { TEST_REVIEW_LINK_SECRET, useStack } from './support/stack';
 
@@ -21,7 +22,7 @@ const mailsTo = (personId: string, noteId: string) =>
 
 describe('a reviewer in a real browser', () => {
   it('follows the link of a captured email, approves, and the next stage’s reviewers are mailed; the link then shows it was used', async () => {
-    const partner = SEED_PARTNERS[2]!;
+    const partner = await newPartner(suite.stack.sql);
     const id = await suite.http.createNote('anna.devries', undefined, partner.id);
     await suite.http.submit('anna.devries', id);
     const mail = await eventually(async () => mailsTo('carla.bakker', id)[0], 'the review mail');

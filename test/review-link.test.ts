@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { SEED_PARTNERS, SEED_PEOPLE } from '../dev/seed-data';
+import { SEED_PEOPLE } from '../dev/seed-data';
 import { signReviewLink } from '../domain/review-link';
 import { eventually } from './support/poll';
-import { completeContent } from './support/notes';
+import { completeContent, newPartner } from './support/notes';
 import { TEST_PUBLIC_BASE_URL, TEST_REVIEW_LINK_SECRET, useStack } from './support/stack';
 
 const suite = useStack();
@@ -28,7 +28,8 @@ const footprint = (noteId: string) =>
 
 describe('the personal review link', () => {
   it('shows the note with a form, records the decision through the workflow, and then works no more', async () => {
-    const id = await suite.http.createNote('anna.devries', completeContent(), SEED_PARTNERS[1]!.id);
+    const partner = await newPartner(suite.stack.sql);
+    const id = await suite.http.createNote('anna.devries', completeContent(), partner.id);
     await suite.http.submit('anna.devries', id);
     const link = await linkFor('carla.bakker', id);
 
@@ -36,7 +37,7 @@ describe('the personal review link', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
-    expect(page.body).toContain(SEED_PARTNERS[1]!.name);
+    expect(page.body).toContain(partner.name);
     expect(page.body).toMatch(/<label><input type="radio" name="outcome" value="approve"/);
     expect(page.body).toContain('<label for="comment">');
     expect(page.body).not.toContain('<script');

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { contentSha256, insertNote } from '../db/notes';
-import { SEED_PARTNERS } from '../dev/seed-data';
 import { NoteContent } from '../domain/note-content';
 import { DEFAULT_POLICY, newNoteState, revisionFacts } from '../domain/pipeline';
 import { noteApproval, noteWorkflowId, stateQuery } from '../workflows';
-import { completeContent } from './support/notes';
+import { completeContent, newPartner } from './support/notes';
 import { eventually } from './support/poll';
 import { useStack } from './support/stack';
 
@@ -87,13 +86,14 @@ describe('requests that wait on Temporal', () => {
   it('finds a note whose creating request never heard back: it exists if its execution does, and not otherwise', async () => {
     const content = NoteContent.parse(completeContent());
     const hash = contentSha256(content);
-    const make = async () => {
+    const partnerId = (await newPartner(suite.stack.sql)).id;
+    const make = async (partner: string) => {
       const id = randomUUID();
-      await suite.stack.sql.begin((tx) => insertNote(tx, { id, partnerId: SEED_PARTNERS[0]!.id, drafterId: 'anna.devries', supersedes: null, content, contentSha256: hash, started: false }));
+      await suite.stack.sql.begin((tx) => insertNote(tx, { id, partnerId: partner, drafterId: 'anna.devries', supersedes: null, content, contentSha256: hash, started: false }));
       return id;
     };
-    const [started, never] = [await make(), await make()];
-    const state = newNoteState({ noteId: started, partnerId: SEED_PARTNERS[0]!.id, drafterId: 'anna.devries', supersedes: null, current: revisionFacts(content, 1, hash, 'anna.devries'), policy: DEFAULT_POLICY });
+    const [started, never] = [await make(partnerId), await make((await newPartner(suite.stack.sql)).id)];
+    const state = newNoteState({ noteId: started, partnerId, drafterId: 'anna.devries', supersedes: null, current: revisionFacts(content, 1, hash, 'anna.devries'), policy: DEFAULT_POLICY });
     await suite.stack.client.workflow.start(noteApproval, { workflowId: noteWorkflowId(started), taskQueue: suite.stack.taskQueue, args: [{ state }] });
 
     expect((await suite.http.note('anna.devries', never)).statusCode).toBe(404);

@@ -1,6 +1,6 @@
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, type NativeConnection, Runtime, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import { encryptingDataConverter } from '../codec/data-converter';
+import { encryptingDataConverter, FAILURE_CONVERTER_PATH } from '../codec/data-converter';
 import type { PayloadKey } from '../codec/payload-keys';
 
 export interface WorkerConfig {
@@ -16,7 +16,7 @@ export interface WorkerConfig {
   interceptors?: WorkerOptions['interceptors'];
 }
 
-export function createWorker({ connection, namespace, taskQueue, deps, payloadKeys, workflowBundle, interceptors }: WorkerConfig): Promise<Worker> {
+export async function createWorker({ connection, namespace, taskQueue, deps, payloadKeys, workflowBundle, interceptors }: WorkerConfig): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
@@ -25,6 +25,17 @@ export function createWorker({ connection, namespace, taskQueue, deps, payloadKe
     // A prebuilt bundle must have been bundled with the same failure converter (FAILURE_CONVERTER_PATH).
     dataConverter: encryptingDataConverter(payloadKeys),
     interceptors,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    workflowBundle: workflowBundle ?? (await bundleWorkflows()),
   });
+}
+
+/**
+ * The workflows bundled as the SDK bundles them for `workflowsPath`, but with the bundler's warnings
+ * and errors only: its report of a bundle that built (webpack's list of modules, some sixty lines)
+ * is for no one reading the worker's log, while a failed build's report still shows why.
+ */
+export async function bundleWorkflows(): Promise<WorkflowBundle> {
+  const log = Runtime.instance().logger;
+  const logger = new DefaultLogger('WARN', ({ level, message, meta }) => log.log(level, message, meta));
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger });
 }

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { verifyAudit } from '../../db/audit';
+import { pageOf } from '../../db/page';
 import type { AppDeps } from '../app-deps';
 import { requireRole } from '../auth';
-import { Page } from '../schemas';
+import { errorResponses, ListOf, Page } from '../schemas';
 
 const AuditRow = z.object({
   seq: z.number().int(),
@@ -20,15 +21,27 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql }) 
   const tags = ['audit'];
   app.get(
     '/audit',
-    { schema: { tags, summary: 'The audit trail, oldest first', querystring: Page.extend({ noteId: z.uuid().optional() }).strict(), response: { 200: z.array(AuditRow) } } },
+    {
+      schema: {
+        tags,
+        summary: 'The audit trail, oldest first',
+        querystring: Page.extend({ noteId: z.uuid().optional() }).strict(),
+        response: { 200: ListOf(AuditRow), ...errorResponses(400, 401, 403, 503) },
+      },
+    },
     async (request) => {
       requireRole(request.actor, 'auditor');
-      const { limit, offset, noteId } = request.query;
-      const rows = await sql<(z.infer<typeof AuditRow> & { seq: string; at: Date })[]>`
-        select seq, at, actor_id, action, note_id, details, prev_hash, hash from audit_log
-        ${noteId ? sql`where note_id = ${noteId}` : sql``}
-        order by seq limit ${limit} offset ${offset}`;
-      return rows.map((row) => ({ ...row, seq: Number(row.seq), at: row.at.toISOString() }));
+      const { noteId } = request.query;
+      const trail = await pageOf<Omit<z.infer<typeof AuditRow>, 'seq' | 'at'> & { seq: string; at: Date }>(
+        sql,
+        {
+          select: sql`seq, at, actor_id, action, note_id, details, prev_hash, hash`,
+          from: () => sql`from audit_log ${noteId ? sql`where note_id = ${noteId}` : sql``}`,
+          orderBy: sql`order by seq`,
+        },
+        request.query,
+      );
+      return { ...trail, items: trail.items.map((row) => ({ ...row, seq: Number(row.seq), at: row.at.toISOString() })) };
     },
   );
 
@@ -38,7 +51,10 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql }) 
       schema: {
         tags,
         summary: 'Whether the trail is whole and unaltered; the first broken link if not',
-        response: { 200: z.object({ ok: z.boolean(), checked: z.number().int(), firstBroken: z.object({ seq: z.number().int(), reason: z.string() }).optional() }) },
+        response: {
+          200: z.object({ ok: z.boolean(), checked: z.number().int(), firstBroken: z.object({ seq: z.number().int(), reason: z.string() }).optional() }),
+          ...errorResponses(401, 403, 503),
+        },
       },
     },
     async (request) => {

@@ -8,6 +8,7 @@ import type { AppDeps } from '../app-deps';
 import { type Authenticator, bearerToken, requireRole } from '../auth';
 import { ApiError } from '../errors';
 import { renderPage, sendPage } from '../pages';
+import { errorResponses, withExamples } from '../schemas';
 
 /**
  * Temporal's codec-server convention (POST /codec/decode and /codec/encode, payloads as protobuf JSON)
@@ -22,6 +23,8 @@ const COOKIE = 'codec_session';
 const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const JsonPayload = z.object({ metadata: z.record(z.string().max(256), Base64).nullish(), data: Base64.nullish() });
 const Payloads = z.object({ payloads: z.array(JsonPayload).max(10_000) });
+// A payload as the Temporal UI sends one to decode: `binary/encrypted` under the key `k1` (its data made up).
+const PayloadsToCode = withExamples(Payloads, { payloads: [{ metadata: { encoding: 'YmluYXJ5L2VuY3J5cHRlZA==', 'encryption-key-id': 'azE=' }, data: 'q83vEjRWeJCrze8SNFZ4kA==' }] });
 type JsonPayload = z.infer<typeof JsonPayload>;
 const Headers = z.object({ 'x-namespace': z.string().max(256).optional() });
 const SignIn = z.object({ token: z.string().trim().min(1).max(8_192) });
@@ -50,7 +53,13 @@ export const codecRoutes: FastifyPluginAsyncZod<AppDeps & { authenticate: Authen
     app.post(
       `/${direction}`,
       {
-        schema: { tags: ['operations'], summary: `Temporal codec server: ${direction} payloads (operator)`, headers: Headers, body: Payloads, response: { 200: Payloads } },
+        schema: {
+          tags: ['operations'],
+          summary: `Temporal codec server: ${direction} payloads (operator)`,
+          headers: Headers,
+          body: PayloadsToCode,
+          response: { 200: Payloads, ...errorResponses(400, 401, 403, 503) },
+        },
         onRequest: operatorOnly,
         bodyLimit: 16 * 1024 * 1024,
       },

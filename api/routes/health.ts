@@ -22,7 +22,7 @@ async function check(work: () => Promise<unknown>): Promise<'up' | 'down'> {
 export const healthRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, temporal }) => {
   app.get(
     '/health',
-    { schema: { tags: ['operations'], summary: 'State of the database and Temporal', response: { 200: Health, 503: Health } } },
+    { schema: { tags: ['operations'], summary: 'State of the database and Temporal', response: { 200: Health.describe('Both are up'), 503: Health.describe('The database or Temporal is down') } } },
     async (_request, reply) => {
       const [database, temporalState] = await Promise.all([
         check(() => sql`select 1`),

@@ -1,4 +1,4 @@
-import type { MailSink } from '../../dev/mail-sink';
+import type { SmtpCapture } from '../../dev/smtp-capture';
 import { noteWorkflowId, stateQuery } from '../../workflows';
 import { api } from './notes';
 import { eventually } from './poll';
@@ -12,11 +12,27 @@ export const APPROVERS = [
 ] as const;
 
 /**
+ * Each approver's decision after a fault, sent again while it answers 503 (the contract: 503 with
+ * Retry-After, and a retry works). Recorded once either way: by the answer heard, or by a 503'd
+ * request whose Update had gone through after all, when the retry is refused as a second vote (403).
+ */
+export async function approveOnceHeard(stack: Stack, id: string, approvers: readonly (readonly [string, string])[] = APPROVERS): Promise<void> {
+  const http = api(stack);
+  for (const [who, stage] of approvers) {
+    const answer = await eventually(async () => {
+      const res = await http.decide(who, id, 'approve', 1, { stage });
+      return res.statusCode === 503 ? undefined : res.statusCode;
+    }, `${who}'s decision heard`, 60_000);
+    expect([200, 403]).toContain(answer);
+  }
+}
+
+/**
  * What every fault case checks once its note is through: adopted in the workflow and the read model,
  * each stage's decision once and in the decisions table as the workflow holds it, every mail at most
  * once (or the documented duplicate: the same message, with the same Message-ID), the audit chain whole.
  */
-export async function expectAdoptedWhole(stack: Stack, id: string, mail: MailSink = stack.mail): Promise<void> {
+export async function expectAdoptedWhole(stack: Stack, id: string, mail: SmtpCapture = stack.mail): Promise<void> {
   const state = await eventually(async () => {
     const s = await stack.client.workflow.getHandle(noteWorkflowId(id)).query(stateQuery);
     return s.status === 'ACTIVE' ? s : undefined;

@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { FAILURE_CONVERTER_PATH } from '../../codec/data-converter';
 import { findOrGetChromium } from '../../dev/chromium';
 import { createThrowawayDatabase, startThrowawayTemporal } from '../../dev/throwaway-services';
+import { bundleWorkflows } from '../../worker/create-worker';
 
 const RESULTS = join(__dirname, '..', '..', '.test-results');
 
@@ -20,7 +19,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.CHROMIUM_PATH = chromium.path;
   const [{ env, uiUrl }, bundle, databaseUrl] = await Promise.all([
     startThrowawayTemporal(),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH }),
+    bundleWorkflows(),
     createThrowawayDatabase('weighing_notes_test'),
   ]);
   mkdirSync(RESULTS, { recursive: true });

@@ -1,6 +1,21 @@
-import { SEED_PARTNERS } from '../../dev/seed-data';
+import { randomUUID } from 'node:crypto';
+import type { Sql } from '../../db/client';
+import { insertPartner } from '../../db/partners';
 import type { NoteContentInput } from '../../domain/note-content';
+import type { Partner, PartnerInput } from '../../domain/partner';
 import type { Stack } from './stack';
+
+/**
+ * A partner of its own, registered straight into the database: a partner has one current note
+ * (DOMAIN.md), and the suites of a run share one database, so each note a test means to keep
+ * current needs a partner no other note holds.
+ */
+export async function newPartner(sql: Sql, overrides: Partial<PartnerInput> = {}): Promise<Partner> {
+  const id = randomUUID();
+  const partner = await insertPartner(sql, id, { name: `Partner Service ${id.slice(0, 8)}`, country: 'Testland', kind: 'civil', relationship: 'bilateral', srmPriority: 3, ...overrides }, 'joke.hendriks');
+  if (!partner) throw new Error(`partner ${id} exists`);
+  return partner;
+}
 
 /** A note that passes every completeness check; overrides route it (risk, forms). */
 export function completeContent(overrides: Partial<NoteContentInput> = {}): NoteContentInput {
@@ -30,8 +45,9 @@ export function api(stack: Stack) {
     stack.app.inject({ method, url, headers: await stack.auth(as), ...(payload === undefined ? {} : { payload: payload as object }) });
   return {
     call,
-    async createNote(as: string, content: NoteContentInput = completeContent(), partnerId = SEED_PARTNERS[0]!.id): Promise<string> {
-      const res = await call(as, 'POST', '/notes', { partnerId, content });
+    /** A new note, for a partner of its own unless `partnerId` names one. */
+    async createNote(as: string, content: NoteContentInput = completeContent(), partnerId?: string): Promise<string> {
+      const res = await call(as, 'POST', '/notes', { partnerId: partnerId ?? (await newPartner(stack.sql)).id, content });
       if (res.statusCode !== 201) throw new Error(`create: ${res.statusCode} ${res.body}`);
       return res.json<{ id: string }>().id;
     },
@@ -42,5 +58,18 @@ export function api(stack: Stack) {
       return call(as, 'POST', `/notes/${id}/decisions`, { outcome, revision, ...extra, stage });
     },
     note: (as: string, id: string) => call(as, 'GET', `/notes/${id}`),
+    /** Every item of a list, page after page (a list answers `{ items, total }`). */
+    async all<T>(as: string, url: string): Promise<T[]> {
+      const items: T[] = [];
+      for (let total = Infinity; items.length < total; ) {
+        const res = await call(as, 'GET', `${url}${url.includes('?') ? '&' : '?'}limit=200&offset=${items.length}`);
+        if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+        const page = res.json<{ items: T[]; total: number }>();
+        if (!page.items.length) break;
+        items.push(...page.items);
+        total = page.total;
+      }
+      return items;
+    },
   };
 }

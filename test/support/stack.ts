@@ -1,11 +1,12 @@
 import { devToken } from '../../dev/dev-token';
 import { freePort, type InProcessStack, type InProcessStackOptions, startInProcessStack } from '../../dev/in-process-stack';
-import { type MailSink, type MailSinkOptions, startMailSink } from '../../dev/mail-sink';
+import { type SmtpCapture, type SmtpCaptureOptions, startSmtpCapture } from '../../dev/smtp-capture';
 import { SEED_PEOPLE } from '../../dev/seed-data';
 import type { WorkerOptions } from '@temporalio/worker';
 import { DEFAULT_POLICY, type Policy } from '../../domain/pipeline';
 import { api } from './notes';
 import { runEnv } from './run-env';
+import { createThrowawayDatabase, dropDatabase } from '../../dev/throwaway-services';
 
 export const TEST_JWT_SECRET = 'test-secret-of-at-least-thirty-two-characters';
 
@@ -17,7 +18,7 @@ export const TEST_PUBLIC_BASE_URL = 'http://weighing-notes.test';
 
 export interface Stack extends InProcessStack {
   /** The suite's own SMTP server: every mail the product sends lands here. */
-  mail: MailSink;
+  mail: SmtpCapture;
   /** A bearer header for a seeded person, by id. */
   auth(personId: string): Promise<{ authorization: string }>;
 }
@@ -28,7 +29,7 @@ export interface StackOptions {
   /** Addresses the suite's SMTP server refuses with 550. */
   mailRefuses?: (address: string) => boolean;
   /** Runs as each message arrives, before the suite's SMTP server accepts it. */
-  mailReceived?: MailSinkOptions['received'];
+  mailReceived?: SmtpCaptureOptions['received'];
   interceptors?: WorkerOptions['interceptors'];
   /** Listen on a real port, with review links pointing there, for a browser. */
   listen?: boolean;
@@ -43,7 +44,7 @@ export interface StackOptions {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const env = runEnv();
-  const mail = await startMailSink({ smtpPort: 0, refuses: options.mailRefuses, received: options.mailReceived });
+  const mail = await startSmtpCapture({ smtpPort: 0, refuses: options.mailRefuses, received: options.mailReceived });
   const port = options.listen ? await freePort() : undefined;
   const stack = await startInProcessStack({
     smtpUrl: `smtp://127.0.0.1:${mail.smtpPort}`,
@@ -82,12 +83,19 @@ export interface Suite {
 }
 
 /** One stack for the calling test file: started before its first test, closed after its last. */
-export function useStack(options: StackOptions = {}): Suite {
+export function useStack(options: StackOptions & { ownDatabase?: string } = {}): Suite {
   const suite = {} as Suite;
+  let own: string | undefined;
   beforeAll(async () => {
-    suite.stack = await startStack(options);
+    // A database of the suite's own (named by the prefix given), for one whose writes would reach
+    // into other suites' (people with reviewing roles get their mail), or that must see only its own.
+    if (options.ownDatabase) own = await createThrowawayDatabase(options.ownDatabase, runEnv().TEST_DATABASE_URL);
+    suite.stack = await startStack({ ...options, ...(own ? { databaseUrl: () => own! } : {}) });
     suite.http = api(suite.stack);
   });
-  afterAll(() => suite.stack?.close());
+  afterAll(async () => {
+    await suite.stack?.close();
+    if (own) await dropDatabase(own);
+  });
   return suite;
 }
