@@ -6,6 +6,7 @@ import { policyFrom } from '../config/policy';
 import type { Sql } from '../db/client';
 import type { Policy } from '../domain/pipeline';
 import { createTokenVerifier, type TokenVerifier } from './auth';
+import type { NoteService } from './note-service';
 import { noteWorkflows, type NoteWorkflows } from './note-workflow';
 
 export interface RateLimits {
@@ -39,6 +40,11 @@ export interface AppDeps {
   /** Where the home page sends people besides the API's own pages; each left out when unknown. */
   links: { temporalUi?: string; mailUi?: string };
   limits: RateLimits;
+}
+
+/** What routes and pages are handed: the dependencies, and the services built from them once. */
+export interface RouteDeps extends AppDeps {
+  noteService: NoteService;
 }
 
 export const RATE_LIMITS: RateLimits = { reviewPerMinute: 60, failedAuthPerMinute: 20 };

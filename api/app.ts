@@ -4,10 +4,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Actor } from '../domain/roles';
-import type { AppDeps } from './app-deps';
+import type { AppDeps, RouteDeps } from './app-deps';
 import { createAuthenticator } from './auth';
 import { errorHandler, sendError } from './errors';
 import { harden, SERVER_OPTIONS } from './hardening';
+import { noteService } from './note-service';
 import { auditRoutes } from './routes/audit';
 import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
@@ -30,7 +31,8 @@ export interface AppOptions {
   trustProxy?: FastifyServerOptions['trustProxy'];
 }
 
-export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(appDeps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const deps: RouteDeps = { ...appDeps, noteService: noteService(appDeps) };
   const app = Fastify({
     ...SERVER_OPTIONS,
     logger: options.logger ?? false,

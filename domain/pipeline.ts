@@ -16,6 +16,9 @@ export const STAGE_ROLE: Record<Stage, Role> = {
   MINISTER: 'minister',
 };
 
+/** Roles that review at some stage: their holders have an inbox. */
+export const REVIEWING_ROLES: Role[] = STAGES.map((stage) => STAGE_ROLE[stage]);
+
 export const NOTE_STATUSES = ['DRAFT', 'IN_REVIEW', 'ACTIVE', 'REJECTED', 'WITHDRAWN', 'SUPERSEDED'] as const;
 export const NoteStatus = z.enum(NOTE_STATUSES);
 export type NoteStatus = z.infer<typeof NoteStatus>;

@@ -1,36 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditContentRead } from '../../db/audit';
-import { noteHistory } from '../../db/history';
-import {
-  contentSha256,
-  currentNoteOf,
-  dropPendingRevision,
-  dropStagedComment,
-  dropUnstartedNote,
-  findRevision,
-  insertNote,
-  insertRevision,
-  isSecondCurrentNote,
-  listNotes,
-  markStarted,
-  stageComment,
-  type NoteView as NoteViewRow,
-} from '../../db/notes';
-import { findPartner } from '../../db/partners';
 import exampleNote from '../../docs/example-note.json';
-import { readGrant } from '../../domain/need-to-know';
-import { findGaps, NoteContent } from '../../domain/note-content';
-import { isFinal, newNoteState, NoteState, NoteStatus, Outcome, Revision, revisionFacts, Stage } from '../../domain/pipeline';
-import type { Actor } from '../../domain/roles';
-import { aheadOf } from '../../domain/route-ahead';
+import { NoteContent } from '../../domain/note-content';
+import { NoteState, NoteStatus, Outcome, Revision, Stage } from '../../domain/pipeline';
 import { freeText } from '../../domain/text';
-import { decideUpdate, reassessUpdate, reviseUpdate, submitUpdate, withdrawUpdate } from '../../workflows';
-import type { AppDeps } from '../app-deps';
-import { requireRole } from '../auth';
-import { ApiError } from '../errors';
-import { auditRefusals, readableNote, shownNote } from '../note-access';
+import type { RouteDeps } from '../app-deps';
+import { auditRefusals } from '../note-access';
 import { errorResponses, HistoryEntry, ListOf, NoteSummary, NoteView, Page, withExamples } from '../schemas';
 
 const tags = ['notes'];
@@ -59,52 +34,8 @@ const Shown = NoteView.describe('The note as it stands: state, current revision 
 /** What a route on one note can refuse with, besides its own (an id that is no uuid, a note the caller may not know of). */
 const ON_A_NOTE = [400, 401, 404, 503] as const;
 
-export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, notes, policy, reviewDateMaxMs, temporalCallTimeoutMs }) => {
-  const access = { sql, notes };
+export const noteRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { sql, noteService: service }) => {
   app.addHook('onSend', auditRefusals(sql));
-
-  /** A note as every answer shows it: with the route ahead of it. */
-  const withRoute = (note: NoteViewRow) => ({ ...note, ...aheadOf(note, policy) });
-
-  /** A note this person may read whose approval has not ended. */
-  async function open(actor: Actor, id: string): Promise<NoteViewRow> {
-    const note = await readableNote(access, actor, id);
-    if (isFinal(note.status)) throw new ApiError(409, `the note is ${note.status}; its approval has ended`);
-    return note;
-  }
-
-  /** A mutation answers with the note as it now stands: a read of its content, on the record. */
-  const answer = async (actor: Actor, id: string, what: string) => withRoute(await shownNote(access, actor, id, `${what} response`));
-
-  /**
-   * One current note per partner (DOMAIN.md): refused while the partner has a note in progress or
-   * ACTIVE, whose re-assessment is the way to assess it anew. A note whose creating request never
-   * heard back counts until it is known never to have started: past the longest its start could
-   * take, without an execution.
-   */
-  async function refuseSecondNote(partnerId: string): Promise<void> {
-    const current = await currentNoteOf(sql, partnerId);
-    if (!current) return;
-    if (!current.started && current.ageMs > 2 * temporalCallTimeoutMs && !(await notes.exists(current.id))) {
-      await dropUnstartedNote(sql, current.id);
-      return refuseSecondNote(partnerId);
-    }
-    throw secondNote(current.id);
-  }
-  const secondNote = (noteId: string | undefined) =>
-    new ApiError(409, `the partner has a current note${noteId ? ` (${noteId})` : ''}: assess it anew by re-assessing that note once it is ACTIVE`, noteId ? { noteId } : undefined);
-
-  /** Runs a request whose free text is kept in PostgreSQL under its id, dropped again if the workflow refuses. */
-  async function withText<T>(id: string, text: string | undefined, send: () => Promise<T>): Promise<T> {
-    if (text) await stageComment(sql, id, text);
-    try {
-      return await send();
-    } catch (error) {
-      // Only a refusal is known to have changed nothing; after an unknown outcome the text may belong to a recorded request.
-      if (text && error instanceof ApiError) await dropStagedComment(sql, id);
-      throw error;
-    }
-  }
 
   app.post(
     '/notes',
@@ -117,39 +48,13 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
         response: { 201: z.object({ id: z.uuid(), status: NoteStatus, revision: z.number().int() }), ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request, reply) => {
-      const { actor, body } = request;
-      requireRole(actor, 'drafter');
-      if (!(await findPartner(sql, body.partnerId))) throw new ApiError(404, 'no such partner');
-      await refuseSecondNote(body.partnerId);
-      const id = randomUUID();
-      const hash = contentSha256(body.content);
-      const state = newNoteState({ noteId: id, partnerId: body.partnerId, drafterId: actor.id, supersedes: null, current: revisionFacts(body.content, 1, hash, actor.id), policy });
-      // The note exists for no one until its execution does; no transaction or lock waits on Temporal.
-      const note = { id, partnerId: body.partnerId, drafterId: actor.id, supersedes: null, content: body.content, contentSha256: hash };
-      try {
-        await sql.begin((tx) => insertNote(tx, { ...note, started: false }));
-      } catch (error) {
-        // Another note for the partner, made at the same moment, came first.
-        if (isSecondCurrentNote(error)) throw secondNote((await currentNoteOf(sql, body.partnerId))?.id);
-        throw error;
-      }
-      try {
-        await notes.start(state);
-      } catch (error) {
-        // Whether it started is unknown: a later read of this id asks Temporal (`readableNote`).
-        if (error instanceof ApiError) throw error;
-        throw new ApiError(503, 'Temporal did not confirm the note’s start in time; try again, or read the note, which exists if it started', { id });
-      }
-      await sql.begin((tx) => markStarted(tx, note));
-      return reply.code(201).send({ id, status: 'DRAFT' as const, revision: 1 });
-    },
+    async (request, reply) => reply.code(201).send(await service.create(request.actor, request.body)),
   );
 
   app.get(
     '/notes',
     { schema: { tags, summary: 'The notes the caller may read (need to know), newest first', querystring: ListQuery, response: { 200: ListOf(NoteSummary), ...errorResponses(400, 401, 503) } } },
-    async (request) => listNotes(sql, request.query, readGrant(request.actor)),
+    async (request) => service.list(request.actor, request.query),
   );
 
   app.get(
@@ -162,7 +67,7 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
         response: { 200: Shown, ...errorResponses(...ON_A_NOTE) },
       },
     },
-    async (request) => withRoute(await shownNote(access, request.actor, request.params.id, 'note')),
+    async (request) => service.show(request.actor, request.params.id, 'note'),
   );
 
   app.get(
@@ -175,88 +80,38 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
         response: { 200: z.array(HistoryEntry).describe('The note’s story, oldest first'), ...errorResponses(...ON_A_NOTE) },
       },
     },
-    async (request) => {
-      // The history carries decision comments, which are content.
-      const note = await shownNote(access, request.actor, request.params.id, 'history');
-      return noteHistory(sql, note);
-    },
+    async (request) => service.history(request.actor, request.params.id),
   );
 
   app.get(
     '/notes/:id/workflow-state',
     // 409 once the execution is gone (the server's retention).
     { schema: { tags, summary: 'The workflow’s own view of the note (references, stage, decisions)', params: Params, response: { 200: NoteState, ...errorResponses(...ON_A_NOTE, 409) } } },
-    async (request) => {
-      const note = await readableNote(access, request.actor, request.params.id);
-      const state = await notes.state(note.id);
-      await auditContentRead(sql, request.actor.id, note.id, 'workflow state', note.revision);
-      return state;
-    },
+    async (request) => service.workflowState(request.actor, request.params.id),
   );
 
   app.put(
     '/notes/:id/draft',
     { schema: { tags, summary: 'Save a new revision of a draft', params: Params, body: Draft, response: { 200: Shown, ...errorResponses(...ON_A_NOTE, 403, 409) } } },
-    async (request) => {
-      const { actor, body } = request;
-      const note = await open(actor, request.params.id);
-      if (actor.id !== note.drafterId) throw new ApiError(403, 'only the note’s drafter may revise it');
-      if (body.baseRevision !== note.revision) throw new ApiError(409, `revision ${body.baseRevision} is not the latest (${note.revision})`);
-      const revision = note.revision + 1;
-      const hash = contentSha256(body.content);
-      // Saved pending, then offered to the workflow, whose projection accepts it: the note shows its
-      // current revision throughout, and of two saves of one base the workflow takes one.
-      const saved = await insertRevision(sql, { noteId: note.id, revision, content: body.content, contentSha256: hash, authorId: actor.id, accepted: false });
-      try {
-        await notes.update(note.id, reviseUpdate, { actor, facts: revisionFacts(body.content, revision, hash, actor.id) });
-      } catch (error) {
-        // Refused, it was never the note's text; after an unknown outcome it may yet be, so it stays (pending, unseen).
-        if (saved && error instanceof ApiError && error.status < 500) await dropPendingRevision(sql, note.id, revision, hash);
-        throw error;
-      }
-      return answer(actor, note.id, 'draft');
-    },
+    async (request) => service.saveDraft(request.actor, request.params.id, request.body),
   );
 
   app.post(
     '/notes/:id/submit',
     { schema: { tags, summary: 'Send a complete draft into review', params: Params, body: Submit, response: { 200: Shown, ...errorResponses(...ON_A_NOTE, 403, 409, 422) } } },
-    async (request) => {
-      const note = await open(request.actor, request.params.id);
-      if (request.actor.id !== note.drafterId) throw new ApiError(403, 'only the note’s drafter may submit it');
-      const revision = request.body?.revision ?? note.revision;
-      const stored = await findRevision(sql, note.id, revision);
-      if (stored) {
-        const gaps = findGaps(stored.content, { now: new Date(), maxAheadMs: reviewDateMaxMs });
-        if (gaps.length) throw new ApiError(422, `revision ${revision} is incomplete`, gaps);
-      }
-      await notes.update(note.id, submitUpdate, { actor: request.actor, revision });
-      return answer(request.actor, note.id, 'submit');
-    },
+    async (request) => service.submit(request.actor, request.params.id, request.body?.revision),
   );
 
   app.post(
     '/notes/:id/decisions',
     { schema: { tags, summary: 'Approve, reject or request changes at the open stage', params: Params, body: Decision, response: { 200: Shown, ...errorResponses(...ON_A_NOTE, 403, 409) } } },
-    async (request) => {
-      const note = await open(request.actor, request.params.id);
-      const { comment, ...decision } = request.body;
-      const decisionId = randomUUID();
-      // Comments are content: they stay in PostgreSQL, the workflow sees only the decision's id.
-      await withText(decisionId, comment, () => notes.update(note.id, decideUpdate, { decisionId, actor: request.actor, ...decision }));
-      return answer(request.actor, note.id, 'decision');
-    },
+    async (request) => service.decide(request.actor, request.params.id, request.body),
   );
 
   app.post(
     '/notes/:id/withdraw',
     { schema: { tags, summary: 'Withdraw a draft or a note in review', params: Params, body: Reason('Overtaken by events.'), response: { 200: Shown, ...errorResponses(...ON_A_NOTE, 403, 409) } } },
-    async (request) => {
-      const note = await open(request.actor, request.params.id);
-      const eventId = randomUUID();
-      await withText(eventId, request.body.reason, () => notes.update(note.id, withdrawUpdate, { eventId, actor: request.actor }));
-      return answer(request.actor, note.id, 'withdrawal');
-    },
+    async (request) => service.withdraw(request.actor, request.params.id, request.body.reason),
   );
 
   app.post(
@@ -270,11 +125,6 @@ export const noteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql, not
         response: { 201: z.object({ id: z.uuid() }), ...errorResponses(...ON_A_NOTE, 403, 409) },
       },
     },
-    async (request, reply) => {
-      const note = await open(request.actor, request.params.id);
-      const eventId = randomUUID();
-      const { noteId } = await withText(eventId, request.body.reason, () => notes.update(note.id, reassessUpdate, { eventId, actor: request.actor }));
-      return reply.code(201).send({ id: noteId });
-    },
+    async (request, reply) => reply.code(201).send(await service.reassess(request.actor, request.params.id, request.body.reason)),
   );
 };

@@ -1,11 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { tasksFor } from '../../db/notes';
-import { readGrant } from '../../domain/need-to-know';
-import type { AppDeps } from '../app-deps';
-import { requireRole } from '../auth';
+import type { RouteDeps } from '../app-deps';
 import { errorResponses, ListOf, NoteSummary, Page } from '../schemas';
 
-export const taskRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql }) => {
+export const taskRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { noteService }) => {
   app.get(
     '/tasks',
     {
@@ -16,9 +13,6 @@ export const taskRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql }) =
         response: { 200: ListOf(NoteSummary), ...errorResponses(400, 401, 403, 503) },
       },
     },
-    async (request) => {
-      requireRole(request.actor, 'team_lead', 'legal', 'head_of_service', 'minister');
-      return tasksFor(sql, request.actor.id, readGrant(request.actor), request.query);
-    },
+    async (request) => noteService.tasks(request.actor, request.query),
   );
 };
