@@ -7,6 +7,7 @@ import type { Sql } from '../db/client';
 import type { Policy } from '../domain/pipeline';
 import { createTokenVerifier, type TokenVerifier } from './auth';
 import type { NoteService } from './note-service';
+import type { SessionPolicy } from './staff-session';
 import { noteWorkflows, type NoteWorkflows } from './note-workflow';
 
 export interface RateLimits {
@@ -40,6 +41,8 @@ export interface AppDeps {
   /** Where the home page sends people besides the API's own pages; each left out when unknown. */
   links: { temporalUi?: string; mailUi?: string };
   limits: RateLimits;
+  /** The staff pages' sessions; the development sign-in list outside production only. */
+  staff: { session: SessionPolicy; developmentSignIn: boolean };
 }
 
 /** What routes and pages are handed: the dependencies, and the services built from them once. */
@@ -66,5 +69,9 @@ export function appDeps(config: Config, sql: Sql, temporal: Client): AppDeps {
     publicBaseUrl: config.PUBLIC_BASE_URL,
     links: { temporalUi: config.TEMPORAL_UI_URL, mailUi: config.MAIL_UI_URL },
     limits: RATE_LIMITS,
+    staff: {
+      session: { secret: config.SESSION_SECRET, idleMs: config.SESSION_IDLE_TIMEOUT, maxAgeMs: config.SESSION_MAX_AGE, secure: config.PUBLIC_BASE_URL.startsWith('https:') },
+      developmentSignIn: config.NODE_ENV !== 'production',
+    },
   };
 }

@@ -9,6 +9,9 @@ import { createAuthenticator } from './auth';
 import { errorHandler, sendError } from './errors';
 import { harden, SERVER_OPTIONS } from './hardening';
 import { noteService } from './note-service';
+import { STAFF_PREFIX } from './staff/render';
+import { staffApp } from './staff/staff-app';
+import { staffSessions } from './staff-session';
 import { auditRoutes } from './routes/audit';
 import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
@@ -72,6 +75,13 @@ export async function buildApp(appDeps: AppDeps, options: AppOptions = {}): Prom
   await app.register(healthRoutes, deps);
   await app.register(reviewRoutes, deps);
   await app.register(codecRoutes, { ...deps, authenticate, prefix: '/codec' });
+  const { session, developmentSignIn } = deps.staff;
+  await app.register(staffApp, {
+    ...deps,
+    sessions: staffSessions(session, deps.sql),
+    signIn: { development: developmentSignIn, secret: session.secret, secure: session.secure },
+    prefix: STAFF_PREFIX,
+  });
   await app.register(async (authenticated) => {
     // onRequest, before body parsing: an anonymous caller learns nothing about what a body should be.
     authenticated.addHook('onRequest', authenticate.hook());

@@ -1,19 +1,12 @@
 import type { NoteView } from '../db/notes';
-import { CRITERIA, type Criterion, type NoteContent } from '../domain/note-content';
-import { noteRef, STAGE_NAME, utcMinute } from '../domain/wording';
+import { CRITERIA, type NoteContent } from '../domain/note-content';
+import { CRITERION_NAME, noteRef, STAGE_NAME, utcMinute } from '../domain/wording';
 import type { Partner } from '../domain/partner';
 import type { Outcome, Stage } from '../domain/pipeline';
 import { renderPage } from './pages';
 
 /** The page of a personal review link: the note as the reviewer must weigh it, and the form to decide. */
 
-const CRITERION_NAME: Record<Criterion, string> = {
-  democraticEmbedding: 'Democratic embedding of the service',
-  humanRights: 'Respect for human rights in the country',
-  professionalism: 'Professionalism and reliability of the service',
-  legalPowers: 'Legal powers and capabilities of the service',
-  dataProtection: 'Level of data protection',
-};
 const OUTCOMES: [Outcome, string][] = [
   ['approve', 'Approve'],
   ['request_changes', 'Request changes (back to the drafter)'],

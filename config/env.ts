@@ -4,6 +4,7 @@ import { DEV_PAYLOAD_KEYS, type PayloadKey, PayloadKeys } from '../codec/payload
 /** A dev secret so that a fresh clone starts; start-up warns loudly whenever it is in use. */
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-weighing-notes-0000';
 export const DEV_REVIEW_LINK_SECRET = 'dev-only-review-link-secret-change-me-0000';
+export const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-weighing-0000';
 /** The `iss` and `aud` of the tokens `npm start` and `npm run tokens` mint. */
 export const DEV_AUTH_ISSUER = 'weighing-notes-dev';
 export const DEV_AUTH_AUDIENCE = 'weighing-notes-api';
@@ -86,6 +87,15 @@ export const EnvSchema = z
     /** Signs the personal review links in emails; its own key, so a leaked link key cannot mint API tokens. */
     REVIEW_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_REVIEW_LINK_SECRET),
     REVIEW_LINK_TTL: duration.prefault('30d'),
+    /** Seals the staff pages' session cookie (AES-256-GCM, a key derived from it). */
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SESSION_SECRET),
+    /** A staff session ends after this long without a request, and this long after signing in whatever happens. */
+    SESSION_IDLE_TIMEOUT: duration.prefault('30m'),
+    SESSION_MAX_AGE: duration.prefault('12h'),
+    /** The identity provider staff sign in with (OpenID Connect, authorization code with PKCE); its client at that provider. */
+    AUTH_OIDC_ISSUER: url(['http:', 'https:']).optional(),
+    AUTH_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    AUTH_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     // The pipeline's design choices (DOMAIN.md), days in production and seconds in tests.
     DUE_TEAM_REVIEW: duration.prefault('5d'),
     DUE_LEGAL_REVIEW: duration.prefault('10d'),
@@ -102,12 +112,18 @@ export const EnvSchema = z
     QUORUM_LEGAL_HIGH_RISK: count(1).default(2),
   })
   .superRefine((env, ctx) => {
+    // The identity provider and its client come together, or not at all.
+    for (const name of ['AUTH_OIDC_CLIENT_ID', 'AUTH_OIDC_CLIENT_SECRET'] as const) {
+      if (env.AUTH_OIDC_ISSUER && !env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'set it with AUTH_OIDC_ISSUER' });
+      if (!env.AUTH_OIDC_ISSUER && env[name]) ctx.addIssue({ code: 'custom', path: ['AUTH_OIDC_ISSUER'], message: `set it with ${name}` });
+    }
     if (env.NODE_ENV !== 'production') return;
     // Production runs on its own secrets and keys only: none is left to a built-in default.
     const refuse = (name: string, message: string) => ctx.addIssue({ code: 'custom', path: [name], message });
     if (!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) refuse('AUTH_JWKS_URL', 'set it (or AUTH_JWT_SECRET) when NODE_ENV=production');
     if (env.AUTH_JWT_SECRET === DEV_JWT_SECRET) refuse('AUTH_JWT_SECRET', 'the built-in development secret is refused when NODE_ENV=production');
     if (env.REVIEW_LINK_SECRET === DEV_REVIEW_LINK_SECRET) refuse('REVIEW_LINK_SECRET', 'set it when NODE_ENV=production');
+    if (env.SESSION_SECRET === DEV_SESSION_SECRET) refuse('SESSION_SECRET', 'set it when NODE_ENV=production');
     if (!env.PAYLOAD_KEYS) refuse('PAYLOAD_KEYS', 'set it when NODE_ENV=production');
     else if (usesDevPayloadKey(env.PAYLOAD_KEYS)) refuse('PAYLOAD_KEYS', 'the built-in development key is refused when NODE_ENV=production');
     if (env.AUTH_ISSUER === DEV_AUTH_ISSUER) refuse('AUTH_ISSUER', 'set it when NODE_ENV=production');
@@ -140,6 +156,7 @@ export function devSecretsInUse(config: Config): string[] {
   return [
     ...(config.AUTH_JWT_SECRET === DEV_JWT_SECRET ? ['AUTH_JWT_SECRET'] : []),
     ...(config.REVIEW_LINK_SECRET === DEV_REVIEW_LINK_SECRET ? ['REVIEW_LINK_SECRET'] : []),
+    ...(config.SESSION_SECRET === DEV_SESSION_SECRET ? ['SESSION_SECRET'] : []),
     ...(usesDevPayloadKey(config.PAYLOAD_KEYS) ? ['PAYLOAD_KEYS'] : []),
   ];
 }

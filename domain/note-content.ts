@@ -25,6 +25,7 @@ export const CooperationForm = z.enum(COOPERATION_FORMS);
 export type CooperationForm = z.infer<typeof CooperationForm>;
 
 export const Classification = z.enum(['departementaal_vertrouwelijk', 'stg_confidentieel', 'stg_geheim', 'stg_zeer_geheim']);
+export type Classification = z.infer<typeof Classification>;
 
 const text = freeText(50_000);
 

@@ -1,5 +1,7 @@
-import type { CooperationForm } from './note-content';
-import type { DueTimer, NoteState, Stage, TimerKind } from './pipeline';
+import type { Classification, CooperationForm, Criterion, RiskRating } from './note-content';
+import type { PartnerInput } from './partner';
+import type { DueTimer, NoteState, NoteStatus, Stage, TimerKind } from './pipeline';
+import type { Role } from './roles';
 
 /** How the product names things to people, in pages and mail alike. */
 
@@ -51,3 +53,45 @@ export const COOPERATION_FORM_NAME: Record<CooperationForm, string> = {
 
 /** Items in running text: `A`, `A and B`, `A, B and C`. */
 export const listInWords = (items: readonly string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
+// Codes as the people who use them read them, in pages and mail alike.
+
+export const CLASSIFICATION_NAME: Record<Classification, string> = {
+  departementaal_vertrouwelijk: 'Dep. Vertrouwelijk',
+  stg_confidentieel: 'Stg. Confidentieel',
+  stg_geheim: 'Stg. Geheim',
+  stg_zeer_geheim: 'Stg. Zeer Geheim',
+};
+
+export const RISK_NAME: Record<RiskRating, string> = { low: 'Low', medium: 'Medium', high: 'High' };
+
+export const CRITERION_NAME: Record<Criterion, string> = {
+  democraticEmbedding: 'Democratic embedding of the service',
+  humanRights: 'Respect for human rights in the country',
+  professionalism: 'Professionalism and reliability of the service',
+  legalPowers: 'Legal powers and capabilities of the service',
+  dataProtection: 'Level of data protection',
+};
+
+export const STATUS_NAME: Record<NoteStatus, string> = {
+  DRAFT: 'Draft',
+  IN_REVIEW: 'In review',
+  ACTIVE: 'Active',
+  REJECTED: 'Rejected',
+  WITHDRAWN: 'Withdrawn',
+  SUPERSEDED: 'Superseded',
+};
+
+export const ROLE_NAME: Record<Role, string> = {
+  drafter: 'Drafter',
+  team_lead: 'Team lead',
+  legal: 'Legal affairs',
+  head_of_service: 'Head of service',
+  minister: 'Minister',
+  auditor: 'Auditor (CTIVD)',
+  admin: 'Administrator',
+  operator: 'Operator',
+};
+
+export const PARTNER_KIND_NAME: Record<PartnerInput['kind'], string> = { military: 'Military', civil: 'Civil', combined: 'Combined' };
+export const RELATIONSHIP_NAME: Record<PartnerInput['relationship'], string> = { bilateral: 'Bilateral', nato: 'NATO', eu: 'EU', other_multilateral: 'Other multilateral' };

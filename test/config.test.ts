@@ -1,6 +1,6 @@
 import { DEV_PAYLOAD_KEYS } from '../codec/payload-keys';
 import { PRODUCTION_ENV } from './support/production-env';
-import { ConfigError, DEV_JWT_SECRET, DEV_REVIEW_LINK_SECRET, devSecretsInUse, loadConfig } from '../config/env';
+import { ConfigError, DEV_JWT_SECRET, DEV_REVIEW_LINK_SECRET, DEV_SESSION_SECRET, devSecretsInUse, loadConfig } from '../config/env';
 
 const SECRET = 'x'.repeat(32);
 
@@ -35,7 +35,7 @@ describe('loadConfig', () => {
     expect(config.MAIL_FROM).toMatch(/@/);
     expect(config.AUTH_JWKS_URL).toBeUndefined();
     expect(config.PAYLOAD_KEYS).toEqual([{ id: 'dev-2026', key: expect.any(Buffer) }]);
-    expect(devSecretsInUse(config)).toEqual(['AUTH_JWT_SECRET', 'REVIEW_LINK_SECRET', 'PAYLOAD_KEYS']);
+    expect(devSecretsInUse(config)).toEqual(['AUTH_JWT_SECRET', 'REVIEW_LINK_SECRET', 'SESSION_SECRET', 'PAYLOAD_KEYS']);
   });
 
   it('treats blank strings as unset', () => {
@@ -55,7 +55,7 @@ describe('loadConfig', () => {
     });
     expect(config).toMatchObject({ DATABASE_URL: 'postgresql://u:p@db:5433/notes', TEMPORAL_ADDRESS: 'temporal.internal:7234', PORT: 8080 });
     expect(config.AUTH_JWT_SECRET).toBe(SECRET);
-    expect(devSecretsInUse(config)).toEqual(['REVIEW_LINK_SECRET', 'PAYLOAD_KEYS']);
+    expect(devSecretsInUse(config)).toEqual(['REVIEW_LINK_SECRET', 'SESSION_SECRET', 'PAYLOAD_KEYS']);
     // The development key set explicitly, even under another id, is still the development key.
     expect(devSecretsInUse(loadConfig({ PAYLOAD_KEYS: DEV_PAYLOAD_KEYS.replace('dev-2026', 'renamed') }))).toContain('PAYLOAD_KEYS');
   });
@@ -84,12 +84,22 @@ describe('loadConfig', () => {
     ['AUTH_JWKS_URL', { AUTH_JWKS_URL: undefined }],
     ['REVIEW_LINK_SECRET', { REVIEW_LINK_SECRET: undefined }],
     ['REVIEW_LINK_SECRET', { REVIEW_LINK_SECRET: DEV_REVIEW_LINK_SECRET }],
+    ['SESSION_SECRET', { SESSION_SECRET: undefined }],
+    ['SESSION_SECRET', { SESSION_SECRET: DEV_SESSION_SECRET }],
     ['AUTH_ISSUER', { AUTH_ISSUER: undefined }],
     ['AUTH_AUDIENCE', { AUTH_AUDIENCE: undefined }],
   ])('refuses in production a missing or development %s, in one line naming it', (name, change) => {
     const { message } = configErrorOf({ ...production, ...change });
     expect(message).not.toMatch(/\n/);
     expect(message).toMatch(new RegExp(`^invalid configuration: ${name}: `));
+  });
+
+  it.each([
+    ['AUTH_OIDC_CLIENT_ID', { AUTH_OIDC_ISSUER: 'https://idp.example', AUTH_OIDC_CLIENT_SECRET: 'secret' }],
+    ['AUTH_OIDC_CLIENT_SECRET', { AUTH_OIDC_ISSUER: 'https://idp.example', AUTH_OIDC_CLIENT_ID: 'weighing-notes' }],
+    ['AUTH_OIDC_ISSUER', { AUTH_OIDC_CLIENT_ID: 'weighing-notes' }],
+  ])('refuses an identity provider without its client, or a client without its provider, naming %s', (name, env) => {
+    expect(configErrorOf(env).message).toMatch(new RegExp(`^invalid configuration: ${name}: `));
   });
 
   it('uses no secret at all when only AUTH_JWKS_URL is set', () => {

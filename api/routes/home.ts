@@ -16,6 +16,7 @@ export const homeRoutes: FastifyPluginAsync<AppDeps> = async (app, { links }) =>
   const elsewhere = (href: string | undefined, label: string, about: string): Link[] => (href ? [{ href, label, about }] : []);
   const html = renderPage('home', {
     links: [
+      { href: '/app/', label: 'Staff pages', about: 'sign in to draft, review and decide on weighing notes (wegingsnotities)' },
       { href: '/docs', label: 'API docs', about: 'every operation, browsable, with its schemas' },
       { href: '/openapi.json', label: 'OpenAPI document', about: 'the same contract, for clients and tools' },
       { href: '/health', label: 'Health', about: 'whether the database and Temporal answer' },

@@ -5,5 +5,6 @@ export const PRODUCTION_ENV: Record<string, string> = {
   AUTH_ISSUER: 'https://idp.example',
   AUTH_AUDIENCE: 'weighing-notes',
   REVIEW_LINK_SECRET: 'r'.repeat(40),
+  SESSION_SECRET: 's'.repeat(40),
   PAYLOAD_KEYS: `prod-1:${Buffer.alloc(32, 7).toString('base64')}`,
 };
