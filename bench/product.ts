@@ -1,0 +1,57 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = join(__dirname, '..');
+
+export interface ProductProcesses {
+  baseUrl: string;
+  workerPid: number;
+  apiPid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts one part as `npm start` does (node with tsx's loader), resolving once it says it is ready. */
+function startPart(script: string, readyLine: string, env: Record<string, string>): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: string[] = [];
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        lines.push(line);
+        if (line.includes(readyLine)) resolve(child);
+      });
+    }
+    child.once('exit', (code) => reject(new Error(`${script} ended (${code}) before it was ready:\n${lines.slice(-20).join('\n')}`)));
+  });
+}
+
+function stopPart(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** The worker and the API as processes of their own, as `npm start` runs them; `env` configures both. */
+export async function startProduct(env: Record<string, string>): Promise<ProductProcesses> {
+  const worker = await startPart('worker/main.ts', 'worker polling', env);
+  const api = await startPart('api/main.ts', 'API listening on', env);
+  return {
+    baseUrl: `http://127.0.0.1:${env.PORT}`,
+    workerPid: worker.pid!,
+    apiPid: api.pid!,
+    async stop() {
+      await stopPart(api);
+      await stopPart(worker);
+    },
+  };
+}
+
+/** A process's resident memory in MiB, from /proc (Linux). */
+export function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)![1]) / 1024;
+}

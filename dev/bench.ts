@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { renderChart, type GrowthPoint } from '../bench/chart';
+import { elapsedMs, ms, ratio, type Spread, spread } from '../bench/figures';
+import { productApi, type ProductApi } from '../bench/http';
+import { inParallel } from '../bench/in-parallel';
+import { type ProductProcesses, rssMiB, startProduct } from '../bench/product';
+import { type Reference, startReference } from '../bench/reference/run';
+import { installWorkerLogger } from '../clients/logger';
+import { encryptingDataConverter } from '../codec/data-converter';
+import { loadConfig } from '../config/env';
+import { createSql, type Sql } from '../db/client';
+import { freePort } from './in-process-stack';
+import { seed } from './seed';
+import { type SmtpCapture, startSmtpCapture } from './smtp-capture';
+import { createThrowawayDatabase, dropDatabase, startThrowawayTemporal } from './throwaway-services';
+
+/**
+ * `npm run bench [-- --quick]`: the product's cost beside bare Temporal, measured in one run on the
+ * same dev server and PostgreSQL, through real HTTP to the API and worker running as `npm start` runs
+ * them. Prints every figure and its ratio to the reference, writes bench/results/<date>.json and
+ * .svg; asserts nothing. `--quick` (under two minutes) leaves out the growth to 10,000 open notes and
+ * the timer drift, and prints the two ratios on its last line.
+ */
+const QUICK = process.argv.includes('--quick');
+const SIZES = QUICK
+  ? { updates: 120, decisions: 120, lifecycles: 40, lifecycleFlights: [10], growth: [] as number[], drift: 0 }
+  : { updates: 400, decisions: 400, lifecycles: 200, lifecycleFlights: [10, 50], growth: [1_000, 2_500, 5_000, 10_000], drift: 1_000 };
+const SECRET = 'bench-secret-of-at-least-thirty-two-chars';
+const RESULTS = join(__dirname, '..', 'bench', 'results');
+const APPROVALS = [
+  ['carla.bakker', 'TEAM_REVIEW'],
+  ['daan.visser', 'LEGAL_REVIEW'],
+  ['gert.mulder', 'HEAD_OF_SERVICE'],
+] as const;
+const CONTENT = {
+  nationalSecurityInterest: 'Benchmark interest.',
+  criteria: Object.fromEntries(['democraticEmbedding', 'humanRights', 'professionalism', 'legalPowers', 'dataProtection'].map((c) => [c, { findings: 'Benchmark findings.', rating: 'low' }])),
+  overallRisk: 'low',
+  weighing: 'Benchmark weighing.',
+  permittedCooperation: ['evaluated_intelligence_exchange'],
+  classification: 'stg_geheim',
+};
+
+const log = (line: string) => console.log(line);
+
+/** A note for a partner of its own (one current note per partner), created and, if asked, submitted. */
+async function newNote(call: ProductApi, submit: boolean, timings?: { create: number[]; submit: number[] }): Promise<string> {
+  const partner = await call<{ id: string }>('joke.hendriks', 'POST', '/partners', { name: `Bench ${randomUUID()}`, country: 'Benchland', kind: 'civil', relationship: 'eu', srmPriority: 3 });
+  const created = await call<{ id: string }>('anna.devries', 'POST', '/notes', { partnerId: partner.body.id, content: CONTENT });
+  timings?.create.push(created.ms);
+  if (submit) {
+    const submitted = await call('anna.devries', 'POST', `/notes/${created.body.id}/submit`);
+    timings?.submit.push(submitted.ms);
+  }
+  return created.body.id;
+}
+
+const approve = (call: ProductApi, id: string, [who, stage]: (typeof APPROVALS)[number]) => call<{ status: string }>(who, 'POST', `/notes/${id}/decisions`, { outcome: 'approve', revision: 1, stage });
+
+async function lifecycle(call: ProductApi): Promise<void> {
+  const id = await newNote(call, true);
+  let status = '';
+  for (const step of APPROVALS) status = (await approve(call, id, step)).body.status;
+  if (status !== 'ACTIVE') throw new Error(`lifecycle ended ${status}`);
+}
+
+async function lifecyclesPerSecond(call: ProductApi, count: number, inFlight: number): Promise<number> {
+  const started = process.hrtime.bigint();
+  await inParallel(count, inFlight, () => lifecycle(call));
+  return count / (elapsedMs(started) / 1000);
+}
+
+/** The reference's three Updates and its lifecycles. */
+async function measureReference(reference: Reference) {
+  const updates = {
+    viaActivity: spread(await reference.updateLatencies('viaActivity', SIZES.updates)),
+    viaLocalActivity: spread(await reference.updateLatencies('viaLocalActivity', SIZES.updates)),
+    noop: spread(await reference.updateLatencies('noop', SIZES.updates)),
+  };
+  const lifecycles: Record<number, number> = {};
+  for (const inFlight of SIZES.lifecycleFlights) lifecycles[inFlight] = await reference.lifecyclesPerSecond(SIZES.lifecycles, inFlight);
+  return { updates, lifecycles };
+}
+
+/** Each step of a note, one after another; the decision's mail timed to its arrival at the SMTP server. */
+async function measureSteps(call: ProductApi, mail: SmtpCapture) {
+  const timings = { create: [] as number[], submit: [] as number[], decide: [] as number[], read: [] as number[], tasks: [] as number[], mail: [] as number[] };
+  for (let i = 0; i < SIZES.decisions; i += 1) {
+    const id = await newNote(call, true, timings);
+    const decided = await approve(call, id, APPROVALS[0]);
+    const answeredAt = Date.now();
+    timings.decide.push(decided.ms);
+    timings.read.push((await call('carla.bakker', 'GET', `/notes/${id}`)).ms);
+    timings.tasks.push((await call('daan.visser', 'GET', '/tasks?limit=50')).ms);
+    const ref = `WN-${id.slice(0, 8).toUpperCase()}`;
+    const next = await mail.waitFor((m) => m.subject.includes(ref) && m.to.includes('daan.visser@mivd.example'), 30_000);
+    timings.mail.push(Date.parse(next.receivedAt) - answeredAt);
+  }
+  return Object.fromEntries(Object.entries(timings).map(([step, values]) => [step, spread(values)])) as Record<keyof typeof timings, Spread>;
+}
+
+/** Open notes grown to each size (created and submitted, 10 at once): the worker's memory and the lists' p99. */
+async function measureGrowth(call: ProductApi, product: ProductProcesses, already: number): Promise<GrowthPoint[]> {
+  const points: GrowthPoint[] = [];
+  let open = already;
+  for (const size of SIZES.growth) {
+    const started = Date.now();
+    await inParallel(size - open, 10, async () => void (await newNote(call, true)));
+    log(`  ${size} open notes (${((Date.now() - started) / 1000).toFixed(0)} s to add ${size - open})`);
+    open = size;
+    const sample = async (personId: string, path: string) => {
+      const times: number[] = [];
+      for (let i = 0; i < 50; i += 1) times.push((await call(personId, 'GET', path)).ms);
+      return spread(times).p99;
+    };
+    points.push({ openNotes: size, workerRssMiB: rssMiB(product.workerPid), tasksP99: await sample('carla.bakker', '/tasks?limit=50'), notesP99: await sample('gert.mulder', '/notes?limit=50') });
+  }
+  return points;
+}
+
+/** Notes falling due together (a product of its own with a short due time): how late each reminder fires, in ms. */
+async function measureDrift(env: Record<string, string>, sql: Sql): Promise<Spread | undefined> {
+  if (!SIZES.drift) return undefined;
+  const dueMs = 120_000;
+  const port = String(await freePort());
+  const product = await startProduct({ ...env, PORT: port, TEMPORAL_TASK_QUEUE: `bench-drift-${randomUUID()}`, DUE_TEAM_REVIEW: `${dueMs / 1000}s`, REMINDER_INTERVAL: '1d' });
+  try {
+    const call = productApi(product.baseUrl, SECRET);
+    const ids: string[] = [];
+    await inParallel(SIZES.drift, 10, async () => void ids.push(await newNote(call, true)));
+    log(`  ${ids.length} notes submitted, falling due ${dueMs / 1000} s after each submission`);
+    const late = async () =>
+      sql<{ lateMs: number }[]>`
+        select extract(epoch from (a.at - n.stage_due_at)) * 1000 as late_ms
+        from notes n join audit_log a on a.note_id = n.id and a.action = 'note.reminder_sent'
+        where n.id in ${sql(ids)}`;
+    const deadline = Date.now() + dueMs + 5 * 60_000;
+    let rows = await late();
+    while (rows.length < ids.length && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      rows = await late();
+    }
+    log(`  ${rows.length} of ${ids.length} reminders fired`);
+    return spread(rows.map((r) => Number(r.lateMs)));
+  } finally {
+    await product.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  // The reference's worker runs in this process: its log says problems only, so the figures stay readable.
+  installWorkerLogger('warn');
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
+  log(`npm run bench${QUICK ? ' --quick' : ''} on ${machine}`);
+  const { env: temporal } = await startThrowawayTemporal();
+  const databaseUrl = await createThrowawayDatabase('weighing_notes_bench');
+  const sql = createSql(databaseUrl);
+  await seed(sql);
+  const mail = await startSmtpCapture({ smtpPort: 0 });
+  const env = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
+    SMTP_URL: `smtp://127.0.0.1:${mail.smtpPort}`,
+    AUTH_JWT_SECRET: SECRET,
+    PORT: String(await freePort()),
+  };
+  const config = loadConfig(env);
+  const product = await startProduct(env);
+  const connection = await NativeConnection.connect({ address: temporal.address });
+  const clientConnection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection: clientConnection, dataConverter: encryptingDataConverter(config.PAYLOAD_KEYS) });
+  const reference = await startReference({ connection, client, sql, namespace: 'default', payloadKeys: config.PAYLOAD_KEYS });
+  const call = productApi(product.baseUrl, SECRET);
+  try {
+    log('warming up…');
+    await reference.updateLatencies('viaActivity', 20);
+    for (let i = 0; i < 5; i += 1) await lifecycle(call);
+
+    log('reference (bare Temporal, same worker set-up)…');
+    const ref = await measureReference(reference);
+    log('product, step by step…');
+    const steps = await measureSteps(call, mail);
+    const lifecycles: Record<number, number> = {};
+    for (const inFlight of SIZES.lifecycleFlights) {
+      log(`product lifecycles, ${inFlight} in flight…`);
+      lifecycles[inFlight] = await lifecyclesPerSecond(call, SIZES.lifecycles, inFlight);
+    }
+    const workerRssMiB = rssMiB(product.workerPid);
+    log('growth with open notes…');
+    const growth = await measureGrowth(call, product, SIZES.decisions);
+    log('timer drift…');
+    const drift = await measureDrift(env, sql);
+
+    const decisionRatio = ratio(steps.decide.p99, ref.updates.viaActivity.p99);
+    const lifecycleRatio = ratio(lifecycles[10]!, ref.lifecycles[10]!);
+    const rows: [string, Spread, Spread | undefined][] = [
+      ['decision', steps.decide, ref.updates.viaActivity],
+      ['create', steps.create, undefined],
+      ['submit', steps.submit, undefined],
+      ['read GET /notes/:id', steps.read, undefined],
+      ['GET /tasks', steps.tasks, undefined],
+      ['decision → next mail', steps.mail, undefined],
+    ];
+    log('');
+    log('what                      p50        p99        vs reference (regular-activity Update)');
+    for (const [what, s, against] of rows) log(`${what.padEnd(24)} ${ms(s.p50).padStart(10)} ${ms(s.p99).padStart(10)}   ${against ? `p99 ×${ratio(s.p99, against.p99).toFixed(2)}` : ''}`);
+    log(`reference Updates: regular activity ${ms(ref.updates.viaActivity.p50)} / ${ms(ref.updates.viaActivity.p99)}, local activity ${ms(ref.updates.viaLocalActivity.p50)} / ${ms(ref.updates.viaLocalActivity.p99)}, no-op ${ms(ref.updates.noop.p50)} / ${ms(ref.updates.noop.p99)} (p50 / p99)`);
+    for (const inFlight of SIZES.lifecycleFlights) log(`lifecycles/s with ${inFlight} in flight: product ${lifecycles[inFlight]!.toFixed(1)}, reference ${ref.lifecycles[inFlight]!.toFixed(1)}, ratio ${ratio(lifecycles[inFlight]!, ref.lifecycles[inFlight]!).toFixed(2)}`);
+    log(`worker RSS after the steps: ${workerRssMiB.toFixed(0)} MiB`);
+    for (const point of growth) log(`${point.openNotes} open notes: worker RSS ${point.workerRssMiB.toFixed(0)} MiB, GET /tasks p99 ${ms(point.tasksP99)}, GET /notes p99 ${ms(point.notesP99)}`);
+    if (drift) log(`timer drift (reminder fired − due), ${drift.count} notes due together: p50 ${ms(drift.p50)}, p99 ${ms(drift.p99)}`);
+
+    const date = new Date().toISOString().slice(0, 10);
+    mkdirSync(RESULTS, { recursive: true });
+    const results = { date, machine, quick: QUICK, reference: ref, steps, lifecycles, workerRssMiB, growth, drift, ratios: { decisionP99: decisionRatio, lifecycles10: lifecycleRatio } };
+    const name = `${date}${QUICK ? '-quick' : ''}`;
+    writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(
+      join(RESULTS, `${name}.svg`),
+      renderChart({
+        title: `npm run bench${QUICK ? ' --quick' : ''}, ${date}, ${machine}`,
+        latencies: [
+          { label: 'reference: no-op Update', spread: ref.updates.noop, reference: true },
+          { label: 'reference: local-activity Update', spread: ref.updates.viaLocalActivity, reference: true },
+          { label: 'reference: activity Update', spread: ref.updates.viaActivity, reference: true },
+          ...rows.filter(([what]) => what !== 'decision → next mail').map(([label, s]) => ({ label, spread: s })),
+        ],
+        growth,
+      }),
+    );
+    log(`wrote bench/results/${name}.json and .svg`);
+    log(`decision p99 ratio ${decisionRatio.toFixed(2)}, lifecycle ratio ${lifecycleRatio.toFixed(2)}`);
+  } finally {
+    await reference.close();
+    await product.stop();
+    await clientConnection.close();
+    await connection.close();
+    await mail.close();
+    await sql.end();
+    await temporal.teardown();
+    await dropDatabase(databaseUrl);
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error.stack ?? error.message);
+  process.exit(1);
+});
