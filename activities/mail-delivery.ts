@@ -6,7 +6,6 @@ import type { InTransaction, Sql } from '../db/client';
 import { hasDecided } from '../db/notes';
 import type { Stage } from '../domain/pipeline';
 import { signReviewLink } from '../domain/review-link';
-import { noteRef } from '../domain/wording';
 import { type MailKind, renderMail } from './notification-templates';
 
 export interface ReviewLinkConfig {
@@ -46,7 +45,7 @@ async function render(row: Queued, links: ReviewLinkConfig) {
           row.createdAt,
         )}`
       : null;
-  return renderMail(row.kind, { ref: noteRef(row.noteId), stage: row.stage, dueAt: row.dueAt?.toISOString() ?? null, link, baseUrl: links.baseUrl });
+  return renderMail(row.kind, { noteId: row.noteId, stage: row.stage, dueAt: row.dueAt?.toISOString() ?? null, link, baseUrl: links.baseUrl });
 }
 
 /**

@@ -1,23 +1,24 @@
 import { join } from 'node:path';
 import { Eta } from 'eta';
 import type { Stage } from '../domain/pipeline';
-import { STAGE_NAME, utcMinute } from '../domain/wording';
+import { noteRef, STAGE_NAME, utcMinute } from '../domain/wording';
 
 /**
  * The emails, plain text and HTML. Need to know: they name a note only by its opaque reference,
  * the stage and the due time, never the partner, country, risk or any content (DOMAIN.md).
  */
-export const MAIL_KINDS = ['review_requested', 'reminder', 'escalation', 'changes_requested', 'rejected', 'adopted', 'review_due_soon'] as const;
+export const MAIL_KINDS = ['review_requested', 'reminder', 'escalation', 'changes_requested', 'rejected', 'adopted', 'review_due_soon', 'new_review_link'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 export interface MailFacts {
-  ref: string;
+  /** The note's id: in the path of the link to its page only; the text names the note by its reference. */
+  noteId: string;
   stage: Stage | null;
   /** The open stage's due time, for the mail about a stage. */
   dueAt: string | null;
   /** A personal review link, for those asked to decide. */
   link: string | null;
-  /** The API's base URL, where the note can be read by those allowed. */
+  /** The application's base URL (PUBLIC_BASE_URL). */
   baseUrl: string;
 }
 
@@ -27,14 +28,17 @@ export interface Mail {
   html: string;
 }
 
+/** The facts as the wording reads them: with the note's reference. */
+type Told = MailFacts & { ref: string };
+
 /** A stage as a sentence names it; a due time, or that none is set. */
-const stage = (f: MailFacts) => STAGE_NAME[f.stage!].toLowerCase();
+const stage = (f: Told) => STAGE_NAME[f.stage!].toLowerCase();
 const day = (iso: string | null) => (iso ? utcMinute(iso) : 'not set');
 const views = new Eta({ views: join(__dirname, 'mail'), cache: true });
 const FOOTER = 'This message carries no content of the note; open it only on an accredited workstation.';
 
 /** What each kind says: a subject line and the paragraphs of its body. */
-const WORDING: Record<MailKind, (f: MailFacts) => { subject: string; lines: string[] }> = {
+const WORDING: Record<MailKind, (f: Told) => { subject: string; lines: string[] }> = {
   review_requested: (f) => ({
     subject: `Review requested: weighing note ${f.ref} (${stage(f)})`,
     lines: [`Weighing note ${f.ref} awaits your decision at the ${stage(f)} stage.`, `Due: ${day(f.dueAt)}.`],
@@ -58,11 +62,16 @@ const WORDING: Record<MailKind, (f: MailFacts) => { subject: string; lines: stri
     subject: `Re-assessment due: weighing note ${f.ref}`,
     lines: [`Weighing note ${f.ref} nears its review date. Please start its re-assessment.`],
   }),
+  // Asked for on the page of an expired link.
+  new_review_link: (f) => ({
+    subject: `New review link: weighing note ${f.ref} (${stage(f)})`,
+    lines: [`Here is the new link you asked for. Weighing note ${f.ref} awaits your decision at the ${stage(f)} stage.`, `Due: ${day(f.dueAt)}.`],
+  }),
 };
 
 export function renderMail(kind: MailKind, facts: MailFacts): Mail {
-  const { subject, lines } = WORDING[kind](facts);
-  const action = facts.link ? { label: 'Read the note and decide', href: facts.link } : { label: 'Sign in to read it', href: `${facts.baseUrl}/docs` };
+  const { subject, lines } = WORDING[kind]({ ...facts, ref: noteRef(facts.noteId) });
+  const action = facts.link ? { label: 'Read the note and decide', href: facts.link } : { label: 'Sign in to read it', href: `${facts.baseUrl}/app/notes/${facts.noteId}` };
   const text = [...lines, '', `${action.label}: ${action.href}`, '', FOOTER].join('\n');
   return { subject, text, html: views.render('notification', { lines, action, footer: FOOTER }) };
 }

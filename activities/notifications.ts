@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { InTransaction } from '../db/client';
-import { type NoteState, STAGE_ROLE } from '../domain/pipeline';
+import type { InTransaction, Tx } from '../db/client';
+import { type NoteState, type Stage, STAGE_ROLE } from '../domain/pipeline';
 import type { Role } from '../domain/roles';
 import type { MailKind } from './notification-templates';
 import type { Transition } from './read-model';
@@ -34,6 +34,41 @@ export async function audienceFor(tx: InTransaction, { state, action, decision }
   return [];
 }
 
+/** One message as the outbox keeps it: what it is made of, never the message itself. */
+interface OutboxEntry {
+  /** Unique per message: a retried request queues nothing twice. */
+  key: string;
+  noteId: string;
+  recipientId: string;
+  kind: MailKind;
+  stage: Stage | null;
+  revision: number;
+  dueAt: string | null;
+  /** The review link's id (its `jti`), for a message that asks its recipient to decide. */
+  linkId: string | null;
+  createdAt: Date;
+}
+
+/** When a message was queued, and whether by this request (`first`) or one before it with the same key. */
+export interface QueuedAt {
+  at: Date;
+  first: boolean;
+}
+
+/** Queues one message to the recipient's address; nothing for an unknown recipient. */
+async function enqueue(tx: Tx, m: OutboxEntry): Promise<QueuedAt | undefined> {
+  // The outer select sees the outbox as it was before the insert: a row there was queued before.
+  const [row] = await tx<QueuedAt[]>`
+    with queued as (
+      insert into outbox (id, key, note_id, recipient_id, address, kind, stage, revision, due_at, link_id, created_at)
+      select ${randomUUID()}, ${m.key}, ${m.noteId}, ${m.recipientId}, email, ${m.kind}, ${m.stage}, ${m.revision}, ${m.dueAt}, ${m.linkId}, ${m.createdAt}
+      from people where id = ${m.recipientId}
+      on conflict (key) do nothing
+      returning created_at)
+    select created_at as at, true as first from queued union all select created_at, false from outbox where key = ${m.key}`;
+  return row;
+}
+
 /**
  * Queues the transition's mail in its own transaction (an outbox): keyed by note, version, kind and
  * recipient, so a retried activity queues nothing twice. The outbox keeps what a message is made of,
@@ -43,12 +78,46 @@ export async function audienceFor(tx: InTransaction, { state, action, decision }
 export async function queueMail(tx: InTransaction, transition: Transition, audience: Addressee[]): Promise<void> {
   const { state } = transition;
   for (const { personId, kind, decides } of audience) {
-    const [person] = await tx<{ email: string }[]>`select email from people where id = ${personId}`;
-    if (!person) continue;
-    await tx`
-      insert into outbox (id, key, note_id, recipient_id, address, kind, stage, revision, due_at, link_id, created_at)
-      values (${randomUUID()}, ${`${state.noteId}/v${state.version}/${kind}/${personId}`}, ${state.noteId}, ${personId}, ${person.email},
-              ${kind}, ${state.stage}, ${state.current.revision}, ${state.stageDueAt}, ${decides ? randomUUID() : null}, ${new Date(transition.at)})
-      on conflict (key) do nothing`;
+    await enqueue(tx, {
+      key: `${state.noteId}/v${state.version}/${kind}/${personId}`,
+      noteId: state.noteId,
+      recipientId: personId,
+      kind,
+      stage: state.stage,
+      revision: state.current.revision,
+      dueAt: state.stageDueAt,
+      linkId: decides ? randomUUID() : null,
+      createdAt: new Date(transition.at),
+    });
   }
+}
+
+export interface NewLinkRequest {
+  noteId: string;
+  personId: string;
+  stage: Stage;
+  revision: number;
+  dueAt: string | null;
+  /** The id of the expired link it replaces. */
+  expiredLinkId: string;
+}
+
+/**
+ * Queues a new personal review link for someone whose link expired and who may still decide (the
+ * caller checked that): one per expired link, so asking again queues nothing more. Like every review
+ * link it is minted when the message is sent, valid from when it was queued.
+ */
+export async function queueNewReviewLink(sql: Tx, r: NewLinkRequest): Promise<QueuedAt | undefined> {
+  const kind: MailKind = 'new_review_link';
+  return enqueue(sql, {
+    key: `${r.noteId}/${kind}/${r.personId}/${r.expiredLinkId}`,
+    noteId: r.noteId,
+    recipientId: r.personId,
+    kind,
+    stage: r.stage,
+    revision: r.revision,
+    dueAt: r.dueAt,
+    linkId: randomUUID(),
+    createdAt: new Date(),
+  });
 }

@@ -8,6 +8,7 @@ import type { Policy } from '../domain/pipeline';
 import { createTokenVerifier, type TokenVerifier } from './auth';
 import type { NoteService } from './note-service';
 import type { SessionPolicy } from './staff-session';
+import type { OidcOptions } from './staff/oidc';
 import { noteWorkflows, type NoteWorkflows } from './note-workflow';
 
 export interface RateLimits {
@@ -41,8 +42,8 @@ export interface AppDeps {
   /** Where the home page sends people besides the API's own pages; each left out when unknown. */
   links: { temporalUi?: string; mailUi?: string };
   limits: RateLimits;
-  /** The staff pages' sessions; the development sign-in list outside production only. */
-  staff: { session: SessionPolicy; developmentSignIn: boolean };
+  /** The staff pages' sessions; the development sign-in list outside production only; the identity provider if configured. */
+  staff: { session: SessionPolicy; developmentSignIn: boolean; oidc?: OidcOptions };
 }
 
 /** What routes and pages are handed: the dependencies, and the services built from them once. */
@@ -72,6 +73,8 @@ export function appDeps(config: Config, sql: Sql, temporal: Client): AppDeps {
     staff: {
       session: { secret: config.SESSION_SECRET, idleMs: config.SESSION_IDLE_TIMEOUT, maxAgeMs: config.SESSION_MAX_AGE, secure: config.PUBLIC_BASE_URL.startsWith('https:') },
       developmentSignIn: config.NODE_ENV !== 'production',
+      // The configuration sets the issuer, client id and secret together or none of them.
+      oidc: config.AUTH_OIDC_ISSUER ? { issuer: config.AUTH_OIDC_ISSUER, clientId: config.AUTH_OIDC_CLIENT_ID!, clientSecret: config.AUTH_OIDC_CLIENT_SECRET! } : undefined,
     },
   };
 }

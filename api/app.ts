@@ -75,11 +75,11 @@ export async function buildApp(appDeps: AppDeps, options: AppOptions = {}): Prom
   await app.register(healthRoutes, deps);
   await app.register(reviewRoutes, deps);
   await app.register(codecRoutes, { ...deps, authenticate, prefix: '/codec' });
-  const { session, developmentSignIn } = deps.staff;
+  const { session, developmentSignIn, oidc } = deps.staff;
   await app.register(staffApp, {
     ...deps,
     sessions: staffSessions(session, deps.sql),
-    signIn: { development: developmentSignIn, secret: session.secret, secure: session.secure },
+    signIn: { development: developmentSignIn, secret: session.secret, secure: session.secure, oidc },
     prefix: STAFF_PREFIX,
   });
   await app.register(async (authenticated) => {

@@ -41,11 +41,12 @@ export const REFUSED = [401, 403, 404];
 const NoteParams = z.object({ id: z.uuid() });
 
 /**
- * An onSend hook for routes on one note: a refused attempt (401, 403, 404) goes on the record with who
- * tried (the person if known, the client address otherwise), so the auditor sees it. The audit trail
- * names the note and the route, never what was sent. A request that presented no token at all is
- * no one's attempt, and costs nothing to send: it stays in the access log, so the trail cannot be
- * flooded anonymously (tokens refused are, besides, limited per address).
+ * An onSend hook for routes on one note, of the API and the staff pages: a refused attempt (401, 403,
+ * 404) goes on the record with who tried (the person if known, by token or session, the client address
+ * otherwise), so the auditor sees it. The audit trail names the note and the route, never what was
+ * sent. A request that presented no token at all is no one's attempt, and costs nothing to send: it
+ * stays in the access log, so the trail cannot be flooded anonymously (tokens refused are, besides,
+ * limited per address).
  */
 export function auditRefusals(sql: Sql) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
@@ -54,7 +55,7 @@ export function auditRefusals(sql: Sql) {
     if (reply.statusCode === 401 && !bearerToken(request)) return;
     try {
       await auditEvent(sql, {
-        actorId: request.actor?.id ?? null,
+        actorId: (request.actor ?? request.staff?.actor)?.id ?? null,
         action: 'note.access_refused',
         noteId: params.data.id,
         details: { status: reply.statusCode, method: request.method, route: request.routeOptions.url ?? null, ip: request.ip },

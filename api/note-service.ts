@@ -48,6 +48,13 @@ export interface DecisionInput {
   comment?: string;
 }
 
+/** The same request sent twice (a review link's button pressed twice): the first is being recorded. */
+export class UnderWay extends ApiError {
+  constructor() {
+    super(409, 'this request is being recorded already');
+  }
+}
+
 /**
  * What staff do with notes, for the JSON API and the staff pages alike: each rule is checked here (or
  * in the domain and the workflow behind it) once, whichever door the request came through. Refusals
@@ -87,9 +94,14 @@ export function noteService({ sql, notes, policy, reviewDateMaxMs, temporalCallT
   const secondNote = (noteId: string | undefined) =>
     new ApiError(409, `the partner has a current note${noteId ? ` (${noteId})` : ''}: assess it anew by re-assessing that note once it is ACTIVE`, noteId ? { noteId } : undefined);
 
-  /** Runs a request whose free text is kept in PostgreSQL under its id, dropped again if the workflow refuses. */
+  /**
+   * Runs a request whose free text is kept in PostgreSQL under its id, dropped again if the workflow
+   * refuses. An id the caller brings (a review link's) may come twice: while text under it is being
+   * recorded, the second is refused; text staged longer ago than a call to Temporal may take belongs
+   * to an attempt that never heard back, and the new one takes its place.
+   */
   async function withText<T>(id: string, text: string | undefined, send: () => Promise<T>): Promise<T> {
-    if (text) await stageComment(sql, id, text);
+    if (text && !(await stageComment(sql, id, text, 2 * temporalCallTimeoutMs))) throw new UnderWay();
     try {
       return await send();
     } catch (error) {
@@ -180,9 +192,9 @@ export function noteService({ sql, notes, policy, reviewDateMaxMs, temporalCallT
       return show(actor, note.id, 'submit response');
     },
 
-    async decide(actor: Actor, id: string, { comment, ...decision }: DecisionInput) {
+    /** `decisionId`: a review link's own id, which the workflow accepts once, so that the link works once. */
+    async decide(actor: Actor, id: string, { comment, ...decision }: DecisionInput, decisionId: string = randomUUID()) {
       const note = await open(actor, id);
-      const decisionId = randomUUID();
       // Comments are content: they stay in PostgreSQL, the workflow sees only the decision's id.
       await withText(decisionId, comment, () => notes.update(note.id, decideUpdate, { decisionId, actor, ...decision }));
       return show(actor, note.id, 'decision response');

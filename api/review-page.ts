@@ -1,9 +1,26 @@
 import type { NoteView } from '../db/notes';
 import { CRITERIA, type NoteContent } from '../domain/note-content';
-import { CRITERION_NAME, noteRef, STAGE_NAME, utcMinute } from '../domain/wording';
 import type { Partner } from '../domain/partner';
-import type { Outcome, Stage } from '../domain/pipeline';
+import type { NoteStatus, Outcome, Stage } from '../domain/pipeline';
+import {
+  CLASSIFICATION_NAME,
+  COOPERATION_FORM_NAME,
+  CRITERION_NAME,
+  dayInWords,
+  listInWords,
+  momentInWords,
+  noteRef,
+  PARTNER_KIND_NAME,
+  RELATIONSHIP_NAME,
+  reviewOf,
+  RISK_NAME,
+  srmPriorityName,
+  STAGE_DECIDER,
+  STAGE_NAME,
+  STATUS_NAME,
+} from '../domain/wording';
 import { renderPage } from './pages';
+import type { FieldDiff } from './staff/revision-diff';
 
 /** The page of a personal review link: the note as the reviewer must weigh it, and the form to decide. */
 
@@ -19,48 +36,97 @@ export interface ReviewPageModel {
   reviewerName: string;
   stage: Stage;
   quorum: number;
-  /** The revision this reviewer last saw, and the fields changed since; null when this is the first look. */
-  changes: { since: number; fields: string[] } | null;
+  /** How long after adoption a note without a review date is reviewed (REVIEW_PERIOD). */
+  reviewPeriodMs: number;
+  /** The revision this reviewer last saw, and each field changed since; null when this is the first look. */
+  changes: { since: number; fields: FieldDiff[] } | null;
   /** Set when a submitted form was refused, to show beside the form. */
   error?: string;
   outcome?: string;
   comment?: string;
 }
 
+const rating = (value: NoteContent['overallRisk']) => (value ? RISK_NAME[value] : 'Not rated');
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const DAY_MS = 24 * 3600 * 1000;
+
 export function reviewPage(m: ReviewPageModel): string {
   const { note, partner } = m;
   const c = note.content;
-  const changed = (path: string) => m.changes?.fields.some((f) => f === path || f.startsWith(`${path}.`)) ?? false;
+  const changed = (path: string) => m.changes?.fields.some((f) => f.path === path || f.path.startsWith(`${path}.`)) ?? false;
   const plain = (label: string, path: keyof NoteContent, text: string) => ({ criterion: false, label, changed: changed(path), text: text || '—' });
+  const forms = listInWords(c.permittedCooperation.map((form) => COOPERATION_FORM_NAME[form]));
   return renderPage('review', {
     // The title lands in browser history: it names the note by its reference only.
     title: `Review ${noteRef(note.id)}`,
+    ref: noteRef(note.id),
     error: m.error,
     reviewerName: m.reviewerName,
     stageName: STAGE_NAME[m.stage],
     revision: note.revision,
     shortHash: note.contentSha256.slice(0, 12),
-    due: note.stageDueAt ? utcMinute(note.stageDueAt) : '—',
-    approvals: note.approvals.filter((a) => a.stage === m.stage).map((a) => a.actorId),
+    due: note.stageDueAt ? momentInWords(note.stageDueAt) : 'Not set',
+    approvals: note.approvals.filter((a) => a.stage === m.stage).map((a) => a.actorName),
     quorum: m.quorum,
-    classification: c.classification ?? '—',
+    classification: c.classification ? CLASSIFICATION_NAME[c.classification] : 'Not classified yet',
     changes: m.changes,
-    partner: `${partner.name}, ${partner.country} — ${partner.kind}, ${partner.relationship}, SRM priority ${partner.srmPriority}`,
+    partner: [
+      ['Service', partner.name],
+      ['Country', partner.country],
+      ['Kind', PARTNER_KIND_NAME[partner.kind]],
+      ['Relationship', RELATIONSHIP_NAME[partner.relationship]],
+      ['SRM priority', srmPriorityName(partner.srmPriority)],
+    ],
     fields: [
       plain('National-security interest', 'nationalSecurityInterest', c.nationalSecurityInterest),
       ...CRITERIA.map((key) => {
         const a = c.criteria[key];
-        return { criterion: true, key, label: CRITERION_NAME[key], changed: changed(`criteria.${key}`), rating: a.rating ?? 'not rated', text: a.findings || '—', sources: a.sources, mitigations: a.mitigations };
+        return { criterion: true, key, label: CRITERION_NAME[key], changed: changed(`criteria.${key}`), rating: rating(a.rating), text: a.findings || '—', sources: a.sources, mitigations: a.mitigations };
       }),
-      plain('Overall risk', 'overallRisk', c.overallRisk ?? 'not rated'),
+      plain('Overall risk', 'overallRisk', rating(c.overallRisk)),
       plain('Weighing', 'weighing', c.weighing),
       plain('Mitigating measures and conditions', 'mitigations', c.mitigations),
-      plain('Permitted forms of cooperation', 'permittedCooperation', c.permittedCooperation.join(', ').replaceAll('_', ' ')),
-      plain('Review date', 'reviewDate', c.reviewDate ?? 'two years after adoption'),
+      plain('Permitted forms of cooperation', 'permittedCooperation', capital(forms)),
+      plain('Review date', 'reviewDate', c.reviewDate ? dayInWords(c.reviewDate) : `None set: the note is reviewed ${Math.round(m.reviewPeriodMs / DAY_MS)} days after adoption`),
     ],
     outcomes: OUTCOMES.map(([value, label]) => ({ value, label, checked: m.outcome === value })),
     comment: m.comment ?? '',
   });
+}
+
+const DONE: Record<Outcome, string> = { approve: 'approved', reject: 'rejected', request_changes: 'requested changes to' };
+
+export interface DecisionFacts {
+  noteId: string;
+  outcome: Outcome;
+  revision: number;
+  stage: Stage;
+  at: Date;
+}
+
+/** A decision as its maker reads it: `You approved revision 2 of WN-1A2B3C4D at team review on 28 November 2026 at 21:55 UTC.` */
+export function decisionSentence(d: DecisionFacts): string {
+  return `You ${DONE[d.outcome]} revision ${d.revision} of ${noteRef(d.noteId)} at ${reviewOf(d.stage)} on ${momentInWords(d.at)}.`;
+}
+
+export interface NoteAfter {
+  status: NoteStatus;
+  stage: Stage | null;
+  /** Approvals at the decided stage that count, and how many it needs. */
+  approvals: number;
+  quorum: number;
+}
+
+/** What happens next, as far as the note's new state says: who is asked, or who is told. */
+export function whatNext(decidedAt: Stage, after: NoteAfter): string {
+  if (after.status === 'IN_REVIEW' && after.stage !== decidedAt) return `${STAGE_DECIDER[after.stage!]} has been asked to decide.`;
+  if (after.status === 'IN_REVIEW') {
+    const left = after.quorum - after.approvals;
+    return `${STAGE_NAME[decidedAt]} needs ${left === 1 ? 'one more approval' : `${left} more approvals`} before the note moves on.`;
+  }
+  if (after.status === 'ACTIVE') return 'The note is adopted and in force. The drafter has been told.';
+  if (after.status === 'DRAFT') return 'The note is back in draft. The drafter has been told.';
+  return after.status === 'REJECTED' ? 'The drafter has been told.' : `The note is now ${STATUS_NAME[after.status].toLowerCase()}.`;
 }
 
 /** Field paths whose values differ between two revisions' content. */

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from '../domain/canonical-json';
 import type { InTransaction, Sql } from './client';
+import { type PageOf, pageOf, type PageRequest } from './page';
 
 export interface AuditEntry {
   /** Unique per event, so an entry written again by a retried activity is written once. */
@@ -62,6 +63,58 @@ export async function verifyAudit(sql: Sql | InTransaction): Promise<AuditVerdic
     }
   }
   return { ok: true, checked };
+}
+
+/** Which entries of the trail to list; each condition narrows, all in SQL. */
+export interface AuditFilter extends PageRequest {
+  noteId?: string;
+  /** The first eight hex digits of a note's id, which its reference (`WN-1A2B3C4D`) shows. */
+  noteIdPrefix?: string;
+  actorId?: string;
+  action?: string;
+  /** Entries at or after this moment. */
+  from?: Date;
+  /** Entries before this moment. */
+  before?: Date;
+  /** Oldest first (the chain's order) unless asked otherwise. */
+  newestFirst?: boolean;
+}
+
+/** An entry as it is listed: with the name of the person who acted, where one did. */
+export interface ListedAuditEntry {
+  seq: number;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  noteId: string | null;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+/** A page of the trail and how many entries match in all. */
+export async function listAudit(sql: Sql, { noteId, noteIdPrefix, actorId, action, from, before, newestFirst, ...page }: AuditFilter): Promise<PageOf<ListedAuditEntry>> {
+  // A reference's eight digits are the uuid's first group: the ids that begin with them are a range, which the note index serves.
+  const [lowest, highest] = [`${noteIdPrefix}-0000-0000-0000-000000000000`, `${noteIdPrefix}-ffff-ffff-ffff-ffffffffffff`];
+  const trail = await pageOf<Omit<ListedAuditEntry, 'seq' | 'at'> & { seq: string; at: Date }>(
+    sql,
+    {
+      select: sql`a.seq, a.at, a.actor_id, p.name as actor_name, a.action, a.note_id, a.details, a.prev_hash, a.hash`,
+      from: () => sql`
+        from audit_log a left join people p on p.id = a.actor_id
+        where true
+        ${noteId ? sql`and a.note_id = ${noteId}` : sql``}
+        ${noteIdPrefix ? sql`and a.note_id between ${lowest} and ${highest}` : sql``}
+        ${actorId ? sql`and a.actor_id = ${actorId}` : sql``}
+        ${action ? sql`and a.action = ${action}` : sql``}
+        ${from ? sql`and a.at >= ${from}` : sql``}
+        ${before ? sql`and a.at < ${before}` : sql``}`,
+      orderBy: newestFirst ? sql`order by a.seq desc` : sql`order by a.seq`,
+    },
+    page,
+  );
+  return { ...trail, items: trail.items.map((row) => ({ ...row, seq: Number(row.seq), at: row.at.toISOString() })) };
 }
 
 /** An entry for an event of its own (a read, a refusal), in a transaction of its own. */

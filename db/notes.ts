@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import postgres from 'postgres';
 import { canonicalJson } from '../domain/canonical-json';
 import type { NoteContent, RiskRating } from '../domain/note-content';
-import { isFinal, NOTE_STATUSES, type NoteState, type NoteStatus, type Outcome, type Stage } from '../domain/pipeline';
+import { isFinal, NOTE_STATUSES, type NoteStanding, type NoteState, type NoteStatus, type Outcome, type Stage } from '../domain/pipeline';
 import type { ReadGrant } from '../domain/need-to-know';
 import { type Approval, type DecisionFact, sortApprovals, type VoidedApproval } from '../domain/route-ahead';
 import { appendAudit } from './audit';
@@ -119,6 +119,21 @@ export async function findRevision(sql: Tx, noteId: string, revision: number): P
   const [row] = await sql<{ content: NoteContent; contentSha256: string; authorId: string }[]>`
     select content, content_sha256, author_id from note_revisions where note_id = ${noteId} and revision = ${revision} and accepted`;
   return row;
+}
+
+export interface RevisionEntry {
+  revision: number;
+  authorId: string;
+  authorName: string;
+  savedAt: string;
+}
+
+/** A note's accepted revisions, oldest first, with who wrote each and when (pending drafts are nobody's text yet). */
+export async function listRevisions(sql: Sql, noteId: string): Promise<RevisionEntry[]> {
+  const rows = await sql<{ revision: number; authorId: string; authorName: string; createdAt: Date }[]>`
+    select r.revision, r.author_id, p.name as author_name, r.created_at from note_revisions r join people p on p.id = r.author_id
+    where r.note_id = ${noteId} and r.accepted order by r.revision`;
+  return rows.map(({ createdAt, ...row }) => ({ ...row, savedAt: createdAt.toISOString() }));
 }
 
 /** Writes the workflow's state into the read model unless a newer projection got there first. */
@@ -257,6 +272,17 @@ export type NoteView = NoteSummary & {
   undeliveredMail: { recipientId: string; kind: string; error: string | null }[];
 };
 
+/**
+ * The note as the pipeline's rules of who may act read it. At an open stage on the current revision
+ * the only decisions there can be are approvals (any other outcome closes the stage), and those of
+ * the current revision are the ones that count.
+ */
+export function standingOf(note: NoteView): NoteStanding {
+  const { drafterId, status, stage, revision, revisionAuthorId: authorId, reassessment } = note;
+  const decidedBy = note.approvals.filter((approval) => approval.stage === stage).map((approval) => approval.actorId);
+  return { drafterId, status, stage, revision, authorId, decidedBy, reassessment };
+}
+
 export async function findNote(sql: Sql, id: string): Promise<NoteView | undefined> {
   const [note] = await sql<(SummaryRow & { started: boolean; content: NoteContent; contentSha256: string; revisionAuthorId: string })[]>`
     select ${sql.unsafe(SUMMARY_COLUMNS)}, n.started, r.content, r.content_sha256, r.author_id as revision_author_id
@@ -286,25 +312,78 @@ export async function findNote(sql: Sql, id: string): Promise<NoteView | undefin
 }
 
 /**
- * The caller's inbox: open stages at which they review, on revisions they did not write and have not
- * decided, among the notes they may read; oldest due first.
+ * The notes at whose open stage this person may decide now, among those they may read: the pipeline's
+ * `deciderRefusal` in SQL (the stage's role, a revision they did not write, no decision of theirs on
+ * it there yet). `grant.stages` must not be empty.
  */
+function decidableBy(sql: Sql, actorId: string, grant: ReadGrant) {
+  return sql`
+    from notes n join note_revisions r on r.note_id = n.id and r.revision = n.current_revision and r.accepted
+    where n.status = 'IN_REVIEW' and n.stage in ${sql(grant.stages)} and r.author_id <> ${actorId} and ${readableBy(sql, grant)}
+      and not exists (select 1 from decisions d where d.note_id = n.id and d.stage = n.stage
+                      and d.revision = n.current_revision and d.actor_id = ${actorId})`;
+}
+
+/** The caller's inbox: the notes they may decide on now, oldest due first. */
 export async function tasksFor(sql: Sql, actorId: string, grant: ReadGrant, page: PageRequest): Promise<PageOf<NoteSummary>> {
   if (!grant.stages.length) return { items: [], total: 0 };
   const tasks = await pageOf<SummaryRow>(
     sql,
-    {
-      select: sql.unsafe(SUMMARY_COLUMNS),
-      from: () => sql`
-        from notes n join note_revisions r on r.note_id = n.id and r.revision = n.current_revision and r.accepted
-        where n.status = 'IN_REVIEW' and n.stage in ${sql(grant.stages)} and r.author_id <> ${actorId} and ${readableBy(sql, grant)}
-          and not exists (select 1 from decisions d where d.note_id = n.id and d.stage = n.stage
-                          and d.revision = n.current_revision and d.actor_id = ${actorId})`,
-      orderBy: sql`order by n.stage_due_at nulls last, n.id`,
-    },
+    { select: sql.unsafe(SUMMARY_COLUMNS), from: () => decidableBy(sql, actorId, grant), orderBy: sql`order by n.stage_due_at nulls last, n.id` },
     page,
   );
   return { ...tasks, items: tasks.items.map(toSummary) };
+}
+
+/** How many notes the caller may decide on now at each stage they review, and how many of those are overdue. */
+export async function taskCountsFor(sql: Sql, actorId: string, grant: ReadGrant): Promise<{ stage: Stage; open: number; overdue: number }[]> {
+  if (!grant.stages.length) return [];
+  const rows = await sql<{ stage: Stage; open: number; overdue: number }[]>`
+    select n.stage, count(*)::int as open, count(*) filter (where n.stage_due_at < now())::int as overdue
+    ${decidableBy(sql, actorId, grant)} group by n.stage`;
+  return grant.stages.map((stage) => rows.find((row) => row.stage === stage) ?? { stage, open: 0, overdue: 0 });
+}
+
+/**
+ * A drafter's notes in DRAFT, among those they may read: those sent back for changes (requested on
+ * their latest revision, which must be revised before it can be submitted again) first, then the
+ * most recently changed.
+ */
+export async function draftsOf(sql: Sql, drafterId: string, grant: ReadGrant, page: PageRequest): Promise<PageOf<NoteSummary & { changesRequested: boolean }>> {
+  const drafts = await pageOf<SummaryRow & { changesRequested: boolean }>(
+    sql,
+    {
+      select: sql`${sql.unsafe(SUMMARY_COLUMNS)}, exists (select 1 from decisions d where d.note_id = n.id and d.revision = n.current_revision
+                                                           and d.outcome = 'request_changes') as changes_requested`,
+      from: () => sql`from notes n where n.status = 'DRAFT' and n.drafter_id = ${drafterId} and ${readableBy(sql, grant)}`,
+      orderBy: sql`order by changes_requested desc, n.updated_at desc, n.id`,
+    },
+    page,
+  );
+  return { ...drafts, items: drafts.items.map((row) => ({ ...toSummary(row), changesRequested: row.changesRequested })) };
+}
+
+/** A drafter's ACTIVE notes whose review date lies within `leadMs` from now or has passed, soonest first. */
+export async function reviewsDueOf(sql: Sql, drafterId: string, grant: ReadGrant, leadMs: number, page: PageRequest): Promise<PageOf<NoteSummary>> {
+  const due = await pageOf<SummaryRow>(
+    sql,
+    {
+      select: sql.unsafe(SUMMARY_COLUMNS),
+      from: () => sql`from notes n where n.status = 'ACTIVE' and n.drafter_id = ${drafterId} and ${readableBy(sql, grant)}
+                        and n.review_due_at < now() + ${leadMs} * interval '1 millisecond'`,
+      orderBy: sql`order by n.review_due_at, n.id`,
+    },
+    page,
+  );
+  return { ...due, items: due.items.map(toSummary) };
+}
+
+/** The partners of the notes this person may read, by name: staff may know which partner a note they read concerns. */
+export async function partnersOfNotes(sql: Sql, grant: ReadGrant): Promise<{ id: string; name: string; country: string }[]> {
+  const rows = await sql<{ id: string; name: string; country: string }[]>`
+    select distinct p.id, p.name, p.country from notes n join partners p on p.id = n.partner_id
+    where ${readableBy(sql, grant)} order by p.name, p.country, p.id`;
+  return [...rows];
 }
 
 export async function findDecision(sql: Sql, id: string): Promise<{ outcome: Outcome; decidedAt: Date } | undefined> {

@@ -41,6 +41,11 @@ export function listPeople(sql: Sql, { role, active, ...page }: PeopleFilter): P
   );
 }
 
+/** Everyone, active or not, by name: to choose a person from, and to name people by their ids. */
+export function peopleByName(sql: Sql): Promise<Pick<Person, 'id' | 'name' | 'active'>[]> {
+  return sql<Pick<Person, 'id' | 'name' | 'active'>[]>`select id, name, active from people order by name, id`;
+}
+
 /**
  * Changes to people queue here until their transaction ends, so that each sees the admins the one
  * before it left: two admins demoting each other at once cannot both pass as "not the last".

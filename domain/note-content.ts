@@ -105,10 +105,15 @@ export function findGaps(content: NoteContent, window: ReviewWindow): Gap[] {
   need(content.permittedCooperation.length > 0, 'permittedCooperation', 'name at least one permitted form of cooperation');
   need(content.classification !== null, 'classification', 'the classification is required');
   if (content.reviewDate) {
-    const day = (at: Date) => at.toISOString().slice(0, 10);
-    const latest = day(new Date(window.now.getTime() + window.maxAheadMs));
-    need(content.reviewDate > day(window.now), 'reviewDate', 'the review date must lie after today');
+    const { today, latest } = reviewDateBounds(window);
+    need(content.reviewDate > today, 'reviewDate', 'the review date must lie after today');
     need(content.reviewDate <= latest, 'reviewDate', `the review date may lie no later than ${latest}`);
   }
   return gaps;
+}
+
+/** The days around a review date's window (`YYYY-MM-DD`, UTC): it lies after `today` and no later than `latest`. */
+export function reviewDateBounds(window: ReviewWindow): { today: string; latest: string } {
+  const day = (at: Date) => at.toISOString().slice(0, 10);
+  return { today: day(window.now), latest: day(new Date(window.now.getTime() + window.maxAheadMs)) };
 }

@@ -97,7 +97,8 @@ function entryOf(f: TrailFacts): HistoryEntry {
   return { seq, at, action, summary: summaryOf(f), actorId, actorName, status, stage: f.decidedStage ?? f.stage, revision, contentSha256, outcome, comment, recipients, relatedNoteId };
 }
 
-const VERB: Record<Outcome, string> = { approve: 'approved', reject: 'rejected', request_changes: 'requested changes to' };
+/** What a decision did, as a sentence says it: `… approved revision 2`, `… requested changes to revision 2`. */
+export const DECISION_VERB: Record<Outcome, string> = { approve: 'approved', reject: 'rejected', request_changes: 'requested changes to' };
 
 function summaryOf(f: TrailFacts): string {
   const who = f.actorName ?? f.actorId;
@@ -113,7 +114,7 @@ function summaryOf(f: TrailFacts): string {
     case 'note.revised':
       return `${who} saved revision ${f.revision}.`;
     case 'note.decided':
-      return `${who} ${VERB[f.outcome ?? 'approve']} revision ${f.revision} at ${at(f.decidedStage)}.${afterDecision(f)}`;
+      return `${who} ${DECISION_VERB[f.outcome ?? 'approve']} revision ${f.revision} at ${at(f.decidedStage)}.${afterDecision(f)}`;
     case 'note.withdrawn':
       return `${who} withdrew the note (revision ${f.revision}).`;
     case 'note.reminder_sent':

@@ -12,5 +12,11 @@ export const PartnerInput = z
   .strict();
 export type PartnerInput = z.infer<typeof PartnerInput>;
 
+/** What a change to a partner names: any of its fields, at least one. */
+export const PartnerChange = PartnerInput.partial()
+  .strict()
+  .refine((change) => Object.keys(change).length > 0, 'name at least one of name, country, kind, relationship, srmPriority');
+export type PartnerChange = z.infer<typeof PartnerChange>;
+
 export const Partner = PartnerInput.extend({ id: z.uuid(), createdAt: z.iso.datetime() });
 export type Partner = z.infer<typeof Partner>;

@@ -211,6 +211,70 @@ export function approvalsSoFar(state: NoteState): string[] {
     .map((d) => d.actorId);
 }
 
+/**
+ * Who may act on a note now. One rule each, asked by the workflow's checks (of its state) before a
+ * change, and by the pages (of the read model) to offer a person only what they may do.
+ */
+
+/** A note's standing as these rules read it. */
+export interface NoteStanding {
+  drafterId: string;
+  status: NoteStatus;
+  stage: Stage | null;
+  revision: number;
+  /** Who wrote the current revision (four eyes). */
+  authorId: string;
+  /** Who has decided at the open stage on the current revision. */
+  decidedBy: readonly string[];
+  /** The re-assessment under way, if any. */
+  reassessment: string | null;
+}
+
+/** Why this person may not decide at the stage on the current revision: the stage's role, four eyes, one decision each. */
+export function deciderRefusal(actor: Actor, note: Pick<NoteStanding, 'revision' | 'authorId' | 'decidedBy'>, stage: Stage): Refusal | undefined {
+  if (!hasRole(actor, STAGE_ROLE[stage])) return new Refusal('forbidden', `deciding at ${stage} needs the role ${STAGE_ROLE[stage]}`);
+  if (actor.id === note.authorId) return new Refusal('forbidden', 'the author of a revision may not decide on it');
+  if (note.decidedBy.includes(actor.id)) return new Refusal('forbidden', `you have decided at ${stage} on revision ${note.revision} already`);
+  return undefined;
+}
+
+export function mayDecide(actor: Actor, note: NoteStanding): boolean {
+  return note.status === 'IN_REVIEW' && note.stage !== null && !deciderRefusal(actor, note, note.stage);
+}
+
+/** Why this person may not save a revision of the note or submit it: only its drafter, only in DRAFT. */
+export function draftRefusal(actor: Actor, note: Pick<NoteStanding, 'drafterId' | 'status'>, what: 'revise' | 'submit'): Refusal | undefined {
+  if (actor.id !== note.drafterId) return new Refusal('forbidden', `only the note’s drafter may ${what} it`);
+  if (note.status !== 'DRAFT') return new Refusal('conflict', `the note is ${note.status}, not DRAFT`);
+  return undefined;
+}
+
+export const mayRevise = (actor: Actor, note: Pick<NoteStanding, 'drafterId' | 'status'>) => !draftRefusal(actor, note, 'revise');
+
+/** Why this person may not withdraw the note: its drafter or the head of service, while in draft or review. */
+export function withdrawRefusal(actor: Actor, note: Pick<NoteStanding, 'drafterId' | 'status'>): Refusal | undefined {
+  if (actor.id !== note.drafterId && !hasRole(actor, 'head_of_service')) return new Refusal('forbidden', 'only the note’s drafter or the head of service may withdraw it');
+  if (note.status !== 'DRAFT' && note.status !== 'IN_REVIEW') return new Refusal('conflict', `the note is ${note.status}; only a draft or a note in review can be withdrawn`);
+  return undefined;
+}
+
+export const mayWithdraw = (actor: Actor, note: Pick<NoteStanding, 'drafterId' | 'status'>) => !withdrawRefusal(actor, note);
+
+/** Why this person may not start the note's re-assessment: a drafter or the head of service, of an ACTIVE note, one at a time. */
+export function reassessRefusal(actor: Actor, note: Pick<NoteStanding, 'status' | 'reassessment'>): Refusal | undefined {
+  if (!hasRole(actor, 'drafter', 'head_of_service')) return new Refusal('forbidden', 'a re-assessment is started by a drafter or the head of service');
+  if (note.status !== 'ACTIVE') return new Refusal('conflict', `the note is ${note.status}, not ACTIVE`);
+  if (note.reassessment) return new Refusal('conflict', `a re-assessment (note ${note.reassessment}) is under way already`);
+  return undefined;
+}
+
+export const mayReassess = (actor: Actor, note: Pick<NoteStanding, 'status' | 'reassessment'>) => !reassessRefusal(actor, note);
+
+/** A refusal, if there is one, thrown. */
+function refuse(refusal: Refusal | undefined): void {
+  if (refusal) throw refusal;
+}
+
 export type TimerKind = 'remind' | 'escalate' | 'review_reminder' | 'review_due';
 export interface DueTimer {
   kind: TimerKind;
@@ -269,10 +333,16 @@ export class NotePipeline {
     return isFinal(this.current.status);
   }
 
+  /** The state as the rules of who may act read it. */
+  private get standing(): NoteStanding {
+    const { drafterId, status, stage, current, decisions, reassessment } = this.current;
+    const decidedBy = decisions.filter((d) => d.stage === stage && d.revision === current.revision).map((d) => d.actorId);
+    return { drafterId, status, stage, revision: current.revision, authorId: current.authorId, decidedBy, reassessment };
+  }
+
   checkSubmit(request: SubmitRequest): void {
     const { actor, revision } = parseOrRefuse(SubmitRequest, request);
-    this.checkDrafter(actor, 'submit');
-    this.checkStatus('DRAFT');
+    refuse(draftRefusal(actor, this.current, 'submit'));
     this.checkRevision(revision);
     if (this.current.changesRequestedOn === revision) {
       throw new Refusal('conflict', `changes were requested on revision ${revision}; save a new revision before submitting`);
@@ -287,8 +357,7 @@ export class NotePipeline {
   checkRevise(request: ReviseRequest): z.output<typeof ReviseRequest> {
     const parsed = parseOrRefuse(ReviseRequest, request);
     const { actor, facts } = parsed;
-    this.checkDrafter(actor, 'revise');
-    this.checkStatus('DRAFT');
+    refuse(draftRefusal(actor, this.current, 'revise'));
     if (facts.revision !== this.current.current.revision + 1) {
       throw new Refusal('conflict', `revision ${this.current.current.revision} is the latest; the next is ${this.current.current.revision + 1}`);
     }
@@ -302,16 +371,12 @@ export class NotePipeline {
 
   checkDecision(request: DecisionRequest): void {
     const { actor, revision, decisionId, stage: meant } = parseOrRefuse(DecisionRequest, request);
-    const { stage, current } = this.current;
+    const { stage } = this.current;
     if (this.current.status !== 'IN_REVIEW' || stage === null) throw new Refusal('conflict', `the note is ${this.current.status}; no stage is open`);
     if (meant && meant !== stage) throw new Refusal('conflict', `${meant} is not the open stage; ${stage} is`);
     this.checkRevision(revision);
-    if (!hasRole(actor, STAGE_ROLE[stage])) throw new Refusal('forbidden', `deciding at ${stage} needs the role ${STAGE_ROLE[stage]}`);
-    if (actor.id === current.authorId) throw new Refusal('forbidden', 'the author of a revision may not decide on it');
     if (this.current.decisions.some((d) => d.decisionId === decisionId)) throw new Refusal('conflict', 'this decision was recorded already');
-    if (this.current.decisions.some((d) => d.actorId === actor.id && d.stage === stage && d.revision === revision)) {
-      throw new Refusal('forbidden', `you have decided at ${stage} on revision ${revision} already`);
-    }
+    refuse(deciderRefusal(actor, this.standing, stage));
   }
 
   decide(request: DecisionRequest, now: Date): NoteState {
@@ -339,12 +404,7 @@ export class NotePipeline {
 
   checkWithdraw(request: WithdrawRequest): void {
     const { actor } = parseOrRefuse(WithdrawRequest, request);
-    if (actor.id !== this.current.drafterId && !hasRole(actor, 'head_of_service')) {
-      throw new Refusal('forbidden', 'only the note’s drafter or the head of service may withdraw it');
-    }
-    if (this.current.status !== 'DRAFT' && this.current.status !== 'IN_REVIEW') {
-      throw new Refusal('conflict', `the note is ${this.current.status}; only a draft or a note in review can be withdrawn`);
-    }
+    refuse(withdrawRefusal(actor, this.current));
   }
 
   withdraw(request: WithdrawRequest): NoteState {
@@ -354,9 +414,7 @@ export class NotePipeline {
 
   checkReassess(request: ReassessRequest): void {
     const { actor } = parseOrRefuse(ReassessRequest, request);
-    if (!hasRole(actor, 'drafter', 'head_of_service')) throw new Refusal('forbidden', 'a re-assessment is started by a drafter or the head of service');
-    this.checkStatus('ACTIVE');
-    if (this.current.reassessment) throw new Refusal('conflict', `a re-assessment (note ${this.current.reassessment}) is under way already`);
+    refuse(reassessRefusal(actor, this.current));
   }
 
   /** Records the new note that re-assesses this one, started by a person or (`byReviewDate`) by the review date itself. */
@@ -412,10 +470,6 @@ export class NotePipeline {
   /** Leaves review (to DRAFT or an end): no stage, no stage deadline. */
   private close(status: NoteStatus, change: Partial<NoteState> = {}): NoteState {
     return this.move({ ...change, status, stage: null, stageDueAt: null, ...NO_NUDGES });
-  }
-
-  private checkDrafter(actor: Actor, what: string): void {
-    if (actor.id !== this.current.drafterId) throw new Refusal('forbidden', `only the note’s drafter may ${what} it`);
   }
 
   private checkStatus(status: NoteStatus): void {

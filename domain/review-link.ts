@@ -29,7 +29,8 @@ export function signReviewLink(secret: string, claims: ReviewLinkClaims, expires
     .sign(key(secret));
 }
 
-export type ReviewLinkCheck = { ok: true; claims: ReviewLinkClaims } | { ok: false; reason: 'expired' | 'invalid' };
+/** An expired link is still a genuine one (its signature holds): its claims say whom a new link would go to. */
+export type ReviewLinkCheck = { ok: true; claims: ReviewLinkClaims } | { ok: false; reason: 'expired'; claims: ReviewLinkClaims } | { ok: false; reason: 'invalid' };
 
 export async function verifyReviewLink(secret: string, token: string): Promise<ReviewLinkCheck> {
   try {
@@ -37,6 +38,8 @@ export async function verifyReviewLink(secret: string, token: string): Promise<R
     const claims = ReviewLinkClaims.safeParse(payload);
     return claims.success ? { ok: true, claims: claims.data } : { ok: false, reason: 'invalid' };
   } catch (error) {
-    return { ok: false, reason: error instanceof errors.JWTExpired ? 'expired' : 'invalid' };
+    // jose checks the expiry only after the signature, so an expired link's claims are the issuer's.
+    const claims = error instanceof errors.JWTExpired ? ReviewLinkClaims.safeParse(error.payload) : undefined;
+    return claims?.success ? { ok: false, reason: 'expired', claims: claims.data } : { ok: false, reason: 'invalid' };
   }
 }

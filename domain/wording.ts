@@ -95,3 +95,19 @@ export const ROLE_NAME: Record<Role, string> = {
 
 export const PARTNER_KIND_NAME: Record<PartnerInput['kind'], string> = { military: 'Military', civil: 'Civil', combined: 'Combined' };
 export const RELATIONSHIP_NAME: Record<PartnerInput['relationship'], string> = { bilateral: 'Bilateral', nato: 'NATO', eu: 'EU', other_multilateral: 'Other multilateral' };
+/** SRM priority 1 is the highest: `1 (highest)`, `3`, `5 (lowest)`. */
+export const srmPriorityName = (priority: number) => `${priority}${priority === 1 ? ' (highest)' : priority === 5 ? ' (lowest)' : ''}`;
+
+const DAY_IN_WORDS = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+/** A day as people write it: `28 November 2026` (a date `2026-11-28` or a moment, read in UTC). */
+export const dayInWords = (at: string | Date) => DAY_IN_WORDS.format(typeof at === 'string' && at.length === 10 ? new Date(`${at}T00:00:00Z`) : new Date(at));
+/** A moment in running text: `28 November 2026 at 21:55 UTC`. */
+export const momentInWords = (at: string | Date) => `${dayInWords(at)} at ${utcMinute(at).slice(11)}`;
+
+/** Who is asked to decide at a stage, as a sentence starts with it: `Legal review`, `The minister`. */
+export const STAGE_DECIDER: Record<Stage, string> = {
+  TEAM_REVIEW: 'Team review',
+  LEGAL_REVIEW: 'Legal review',
+  HEAD_OF_SERVICE: 'The head of service',
+  MINISTER: 'The minister',
+};

@@ -3,7 +3,7 @@ import { SEED_PEOPLE } from '../dev/seed-data';
 import type { CapturedMail } from '../dev/smtp-capture';
 import { eventually } from './support/poll';
 import { completeContent, newPartner } from './support/notes';
-import { useStack } from './support/stack';
+import { TEST_PUBLIC_BASE_URL, useStack } from './support/stack';
 
 const REFUSED = 'bounce.invalid';
 
@@ -84,6 +84,13 @@ describe('who gets what', () => {
       ['Rejected', email('bram.jansen')],
     ]);
     for (const m of mails) expect(m.text).not.toMatch(/More sources|Not needed|Better/);
+    // The drafter is sent to the note's page in the application; the note's id is in that link's path only.
+    const page = `${TEST_PUBLIC_BASE_URL}/app/notes/${id}`;
+    for (const m of mails.filter((mail) => mail.to[0] === email('bram.jansen'))) {
+      expect(m.text).toContain(`Sign in to read it: ${page}\n`);
+      expect(m.html).toContain(`<a href="${page}">Sign in to read it</a>`);
+      expect(`${m.subject}\n${m.text}\n${m.html}`.replaceAll(page, '')).not.toContain(id);
+    }
   });
 });
 

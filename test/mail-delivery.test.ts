@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../activities';
+import { queueNewReviewLink } from '../activities/notifications';
 import { createMailer } from '../clients/mailer';
 import { createSql, type Sql } from '../db/client';
 import { findNote, insertDecision } from '../db/notes';
@@ -8,6 +9,7 @@ import { type SmtpCapture, startSmtpCapture } from '../dev/smtp-capture';
 import { seed } from '../dev/seed';
 import { SEED_PEOPLE } from '../dev/seed-data';
 import type { NoteState } from '../domain/pipeline';
+import { verifyReviewLink } from '../domain/review-link';
 import { insertDraftNote } from './support/draft-note';
 import { runEnv } from './support/run-env';
 
@@ -113,6 +115,27 @@ describe('deliverNotifications', () => {
     ]);
     expect(reasons.find((r) => r.recipientId === tried[0]!.recipientId)!.lastError).toMatch(/^not delivered within 60 s: .*ECONNREFUSED/);
     expect(await failuresOnRecord(noteId)).toEqual(['daan.visser', 'eva.smit', 'frank.meijer']);
+  });
+
+  it('sends a new review link someone asked for, minted as it goes out, valid from when it was asked for', async () => {
+    const { noteId, stageDueAt } = await legalStageOpened();
+    // The legal reviewers' own review mail goes first; the link Eva asks for later goes with the next delivery.
+    await deliver(noteId);
+    const asked = { noteId, personId: 'eva.smit', stage: 'LEGAL_REVIEW' as const, revision: 1, dueAt: stageDueAt, expiredLinkId: randomUUID() };
+    const queued = await queueNewReviewLink(sql, asked);
+    expect(queued).toEqual({ at: expect.any(Date), first: true });
+    expect(await queueNewReviewLink(sql, asked)).toEqual({ at: queued!.at, first: false });
+    expect(await deliver(noteId)).toEqual({ sent: 1, failed: 0, skipped: 0 });
+
+    const [mail] = mailedTo(email('eva.smit')).filter((m) => m.subject.startsWith('New review link'));
+    expect(mail!.subject).toBe(`New review link: weighing note WN-${noteId.slice(0, 8).toUpperCase()} (legal review)`);
+    const token = mail!.text.match(/http:\/\/x\.test\/review\/(\S+)/)![1]!;
+    const check = await verifyReviewLink('s'.repeat(32), token);
+    expect(check).toEqual({ ok: true, claims: { sub: 'eva.smit', note: noteId, rev: 1, stage: 'LEGAL_REVIEW', jti: expect.any(String) } });
+    expect(check.ok && check.claims.jti).not.toBe(asked.expiredLinkId);
+    const { exp, iat } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number; iat: number };
+    expect(iat).toBe(Math.floor(queued!.at.getTime() / 1000));
+    expect(exp - iat).toBe(60);
   });
 
   it('refuses malformed input before touching anything', async () => {

@@ -149,7 +149,8 @@ describe('/people', () => {
       expect({ method, url, payload, status: res.statusCode }).toEqual({ method, url, payload, status });
       expect(res.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
     }
-    expect((await admin('POST', '/people', takenEmail)).json().error.message).toBe('the email anna.devries@mivd.example belongs to anna.devries');
+    // A refusal names the field it is about, which the staff pages show it beside.
+    expect((await admin('POST', '/people', takenEmail)).json().error).toMatchObject({ message: 'the email anna.devries@mivd.example belongs to anna.devries', details: { field: 'email' } });
     expect(await state()).toEqual(before);
   });
 

@@ -38,7 +38,7 @@ describe('a reviewer in a real browser', () => {
     await page.getByLabel(/^Comment/).fill('Well argued.');
     await page.getByRole('button', { name: 'Record my decision' }).click();
     await page.getByRole('heading', { name: 'Your decision is recorded' }).waitFor();
-    expect(await page.textContent('main')).toContain('It is now at Legal review.');
+    expect(await page.textContent('main')).toMatch(new RegExp(`You approved revision 1 of ${ref} at team review on .+ UTC\\. Legal review has been asked to decide\\.`));
 
     const legal = await eventually(async () => {
       const to = ['daan.visser', 'eva.smit', 'frank.meijer'].filter((p) => mailsTo(p, id).length === 1);
@@ -50,12 +50,16 @@ describe('a reviewer in a real browser', () => {
     await page.getByRole('heading', { name: 'This link has been used' }).waitFor();
   });
 
-  it('shows an expired link’s page', async () => {
+  it('shows an expired link’s page, which mails a new link when asked', async () => {
     const id = await suite.http.createNote('anna.devries');
+    await suite.http.submit('anna.devries', id);
     const token = await signReviewLink(TEST_REVIEW_LINK_SECRET, { sub: 'carla.bakker', note: id, rev: 1, stage: 'TEAM_REVIEW', jti: randomUUID() }, new Date(Date.now() - 1_000));
     const response = await page.goto(new URL(`/review/${token}`, page.url()).toString());
     expect(response!.status()).toBe(410);
     await page.getByRole('heading', { name: 'This link has expired' }).waitFor();
+    await page.getByRole('button', { name: 'Mail me a new link' }).click();
+    await page.getByRole('heading', { name: 'A new link is on its way' }).waitFor();
+    expect(await page.textContent('main')).toContain('A new link is on its way to your mailbox.');
   });
 
   it('can be used with the keyboard alone', async () => {

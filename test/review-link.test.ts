@@ -38,6 +38,11 @@ describe('the personal review link', () => {
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
     expect(page.body).toContain(partner.name);
+    expect(page.body).toContain(`<h1>Review ${ref(id)}</h1>`);
+    expect(page.body).toContain(`<dd>Weighing note ${ref(id)}</dd>`);
+    // Codes in words: classification, kind, relationship, ratings, forms, review date.
+    for (const words of ['Stg. Geheim', '<dd>Civil</dd>', '<dd>Bilateral</dd>', 'Rating:</strong> Medium', 'Exchange of evaluated intelligence', '30 June 2028']) expect(page.body).toContain(words);
+    expect(page.body).not.toMatch(/stg_geheim|evaluated_intelligence_exchange|>(civil|bilateral|medium)</);
     expect(page.body).toMatch(/<label><input type="radio" name="outcome" value="approve"/);
     expect(page.body).toContain('<label for="comment">');
     expect(page.body).not.toContain('<script');
@@ -53,6 +58,7 @@ describe('the personal review link', () => {
     const done = await post(link, { outcome: 'approve', comment: '' });
     expect(done.statusCode).toBe(200);
     expect(done.body).toContain('Your decision is recorded');
+    expect(done.body).toMatch(new RegExp(`You approved revision 1 of ${ref(id)} at team review on \\d{1,2} [A-Z][a-z]+ \\d{4} at \\d\\d:\\d\\d UTC\\. Legal review has been asked to decide\\.`));
     expect((await suite.http.note('ivo.peters', id)).json()).toMatchObject({ stage: 'LEGAL_REVIEW', approvals: [{ actorId: 'carla.bakker' }] });
     await linkFor('daan.visser', id);
 
@@ -72,6 +78,7 @@ describe('the personal review link', () => {
     const expired = await signReviewLink(TEST_REVIEW_LINK_SECRET, { sub: 'carla.bakker', note: id, rev: 1, stage: 'TEAM_REVIEW', jti: randomUUID() }, new Date(Date.now() - 60_000));
     const gone = await get(`/review/${expired}`);
     expect([gone.statusCode, gone.body.includes('This link has expired')]).toEqual([410, true]);
+    expect(gone.body).toContain(`<form method="post" action="${expired}/new-link">`);
 
     const forged = await signReviewLink('x'.repeat(40), { sub: 'carla.bakker', note: id, rev: 1, stage: 'TEAM_REVIEW', jti: randomUUID() }, new Date(Date.now() + 60_000));
     expect((await get(`/review/${forged}`)).statusCode).toBe(404);
@@ -88,7 +95,7 @@ describe('the personal review link', () => {
     const before = await footprint(id);
     // Eva's link is for revision 1 at legal review; the note is at team review of revision 2.
     const older = await post(legalLink, { outcome: 'approve' });
-    expect([older.statusCode, older.body.includes('out of date'), older.body.includes('revision 1 at Legal review')]).toEqual([409, true, true]);
+    expect([older.statusCode, older.body.includes('out of date'), older.body.includes('revision 1 at legal review; the note is now at revision 2 in team review')]).toEqual([409, true, true]);
     expect(await footprint(id)).toEqual(before);
   });
 
@@ -121,15 +128,107 @@ describe('the personal review link', () => {
     expect([decided.statusCode, decided.body.includes('You have decided already')]).toEqual([409, true]);
   });
 
-  it('tells a reviewer what changed since the revision they last saw', async () => {
+  it('shows a reviewer the old and the new text of each field changed since the revision they last saw', async () => {
     const id = await suite.http.createNote('bram.jansen');
     await suite.http.submit('bram.jansen', id);
     await get(await linkFor('carla.bakker', id));
     await suite.http.decide('carla.bakker', id, 'request_changes', 1, { comment: 'Weigh again.' });
-    await suite.http.call('bram.jansen', 'PUT', `/notes/${id}/draft`, { baseRevision: 1, content: completeContent({ weighing: 'Weighed again.' }) });
+    const weighing = 'The interest <b>clearly</b> outweighs the risk given the mitigations.';
+    await suite.http.call('bram.jansen', 'PUT', `/notes/${id}/draft`, { baseRevision: 1, content: completeContent({ weighing, classification: 'stg_zeer_geheim' }) });
     await suite.http.submit('bram.jansen', id);
     const page = await get(await linkFor('carla.bakker', id, 1));
-    expect(page.body).toContain('Changed since revision 1, which you saw last');
-    expect(page.body).toMatch(/<li>weighing<\/li>/);
+    const changes = page.body.slice(page.body.indexOf('<h2 id="changes">'), page.body.indexOf('<h2>The partner</h2>'));
+    expect(changes).toContain('Changed since revision 1, which you saw last');
+    expect(changes.match(/<h3>[^<]+<\/h3>/g)).toEqual(['<h3>Weighing of interest against risk</h3>', '<h3>Classification</h3>']);
+    // Content is text, never markup: what the drafter typed is escaped inside the marks.
+    expect(changes).toMatch(/<ins>[^<]*&lt;b&gt;clearly&lt;\/b&gt;[^<]*<\/ins>/);
+    expect(page.body).not.toContain('<b>');
+    expect(changes).toContain('Stg. <ins>Zeer </ins>Geheim');
+    expect(changes).not.toMatch(/<del>|stg_/);
+  });
+});
+
+describe('an expired link', () => {
+  const expiredLink = async (personId: string, noteId: string, stage: 'TEAM_REVIEW' | 'LEGAL_REVIEW', secret = TEST_REVIEW_LINK_SECRET) =>
+    `/review/${await signReviewLink(secret, { sub: personId, note: noteId, rev: 1, stage, jti: randomUUID() }, new Date(Date.now() - 60_000))}`;
+  const newLinksQueued = (noteId: string) => suite.stack.sql<{ recipientId: string; stage: string; revision: number }[]>`
+    select recipient_id, stage, revision from outbox where note_id = ${noteId} and kind = 'new_review_link' and link_id is not null`;
+  const requestsOnRecord = (noteId: string) =>
+    suite.stack.sql<{ actorId: string; status: number }[]>`
+      select actor_id, (details->>'status')::int as status from audit_log where note_id = ${noteId} and action = 'review.new_link_requested' order by seq`;
+
+  it('mails its person a new link while they may still decide, once per link, on the record', async () => {
+    const partner = await newPartner(suite.stack.sql);
+    // High risk: legal review needs two approvals, so the stage stays open after the first.
+    const id = await suite.http.createNote('anna.devries', completeContent({ overallRisk: 'high' }), partner.id);
+    await suite.http.submit('anna.devries', id);
+    await suite.http.decide('carla.bakker', id, 'approve');
+    await linkFor('eva.smit', id);
+    const expired = await expiredLink('eva.smit', id, 'LEGAL_REVIEW');
+
+    const page = await get(expired);
+    expect(page.statusCode).toBe(410);
+    expect(page.body).toContain('<button type="submit">Mail me a new link</button>');
+    const asked = await post(`${expired}/new-link`, {});
+    expect([asked.statusCode, asked.body.includes('A new link is on its way to your mailbox.')]).toEqual([202, true]);
+    for (const told of [page.body, asked.body]) for (const word of [partner.name, ref(id), 'Medium', 'High']) expect(told).not.toContain(word);
+    expect(await newLinksQueued(id)).toEqual([{ recipientId: 'eva.smit', stage: 'LEGAL_REVIEW', revision: 1 }]);
+
+    const again = await post(`${expired}/new-link`, {});
+    expect([again.statusCode, again.body.includes('A new link for this one was asked for on')]).toEqual([202, true]);
+    expect(await newLinksQueued(id)).toHaveLength(1);
+    expect(await requestsOnRecord(id)).toEqual([
+      { actorId: 'eva.smit', status: 202 },
+      { actorId: 'eva.smit', status: 202 },
+    ]);
+
+    // It goes out with the note's mail, through the worker, minted then: a link that opens the page.
+    await suite.http.decide('daan.visser', id, 'approve');
+    const fresh = await eventually(async () => {
+      const mails = suite.stack.mail.messages().filter((m) => m.to.includes(email('eva.smit')) && m.subject === `New review link: weighing note ${ref(id)} (legal review)`);
+      return mails[0];
+    }, 'the new link mailed');
+    const link = fresh.text.match(/https?:\/\/\S+\/review\/\S+/)![0].slice(TEST_PUBLIC_BASE_URL.length);
+    const opened = await get(link);
+    expect([opened.statusCode, opened.body.includes(partner.name)]).toEqual([200, true]);
+  });
+
+  it('says why no new link comes, telling nothing of the note to someone who may no longer read it', async () => {
+    const partner = await newPartner(suite.stack.sql);
+    const id = await suite.http.createNote('anna.devries', completeContent(), partner.id);
+    await suite.http.submit('anna.devries', id);
+    await suite.http.decide('carla.bakker', id, 'approve');
+    await linkFor('frank.meijer', id);
+    const secrets = [partner.name, ref(id), 'revision'];
+
+    const forged = await post(`${await expiredLink('eva.smit', id, 'LEGAL_REVIEW', 'x'.repeat(40))}/new-link`, {});
+    expect([forged.statusCode, forged.body.includes('This link is not valid')]).toEqual([404, true]);
+    expect(await requestsOnRecord(id)).toEqual([]);
+
+    await suite.stack.sql`update people set roles = '{}' where id = 'frank.meijer'`;
+    try {
+      const lost = await post(`${await expiredLink('frank.meijer', id, 'LEGAL_REVIEW')}/new-link`, {});
+      expect([lost.statusCode, lost.body.includes('needs a role you no longer hold')]).toEqual([403, true]);
+      for (const word of secrets) expect(lost.body).not.toContain(word);
+    } finally {
+      await suite.stack.sql`update people set roles = '{legal}' where id = 'frank.meijer'`;
+    }
+
+    const decided = await post(`${await expiredLink('carla.bakker', id, 'TEAM_REVIEW')}/new-link`, {});
+    expect([decided.statusCode, decided.body.includes('You have decided on revision 1 at team review already')]).toEqual([409, true]);
+
+    await suite.http.call('anna.devries', 'POST', `/notes/${id}/withdraw`, { reason: 'Overtaken by events.' });
+    const over = await post(`${await expiredLink('eva.smit', id, 'LEGAL_REVIEW')}/new-link`, {});
+    expect([over.statusCode, over.body.includes('the note is now withdrawn (revision 1)')]).toEqual([409, true]);
+
+    const live = await signReviewLink(TEST_REVIEW_LINK_SECRET, { sub: 'eva.smit', note: id, rev: 1, stage: 'LEGAL_REVIEW', jti: randomUUID() }, new Date(Date.now() + 60_000));
+    expect((await post(`/review/${live}/new-link`, {})).body).toContain('This link still works');
+
+    expect(await newLinksQueued(id)).toEqual([]);
+    expect(await requestsOnRecord(id)).toEqual([
+      { actorId: 'frank.meijer', status: 403 },
+      { actorId: 'carla.bakker', status: 409 },
+      { actorId: 'eva.smit', status: 409 },
+    ]);
   });
 });

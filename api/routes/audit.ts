@@ -1,15 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { verifyAudit } from '../../db/audit';
-import { pageOf } from '../../db/page';
 import type { AppDeps } from '../app-deps';
-import { requireRole } from '../auth';
-import { errorResponses, ListOf, Page } from '../schemas';
+import { AuditQuery, auditService } from '../audit-service';
+import { errorResponses, ListOf } from '../schemas';
 
 const AuditRow = z.object({
   seq: z.number().int(),
   at: z.string(),
   actorId: z.string().nullable(),
+  actorName: z.string().nullable().describe('The name of the person who acted; null where no person did, or one the people table does not know'),
   action: z.string(),
   noteId: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
@@ -19,30 +18,19 @@ const AuditRow = z.object({
 
 export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql }) => {
   const tags = ['audit'];
+  const audit = auditService({ sql });
+
   app.get(
     '/audit',
     {
       schema: {
         tags,
-        summary: 'The audit trail, oldest first',
-        querystring: Page.extend({ noteId: z.uuid().optional() }).strict(),
+        summary: 'The audit trail, oldest first; filtered by note, person, action and days',
+        querystring: AuditQuery,
         response: { 200: ListOf(AuditRow), ...errorResponses(400, 401, 403, 503) },
       },
     },
-    async (request) => {
-      requireRole(request.actor, 'auditor');
-      const { noteId } = request.query;
-      const trail = await pageOf<Omit<z.infer<typeof AuditRow>, 'seq' | 'at'> & { seq: string; at: Date }>(
-        sql,
-        {
-          select: sql`seq, at, actor_id, action, note_id, details, prev_hash, hash`,
-          from: () => sql`from audit_log ${noteId ? sql`where note_id = ${noteId}` : sql``}`,
-          orderBy: sql`order by seq`,
-        },
-        request.query,
-      );
-      return { ...trail, items: trail.items.map((row) => ({ ...row, seq: Number(row.seq), at: row.at.toISOString() })) };
-    },
+    async (request) => audit.trail(request.actor, request.query),
   );
 
   app.get(
@@ -57,9 +45,6 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { sql }) 
         },
       },
     },
-    async (request) => {
-      requireRole(request.actor, 'auditor');
-      return verifyAudit(sql);
-    },
+    async (request) => audit.verify(request.actor),
   );
 };

@@ -1,24 +1,25 @@
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { queueNewReviewLink } from '../../activities/notifications';
 import { auditContentRead, auditEvent, lastRevisionSeen } from '../../db/audit';
-import { dropStagedComment, findDecision, findNote, findRevision, hasDecided, type NoteView, stageComment } from '../../db/notes';
+import { findDecision, findNote, findRevision, hasDecided, type NoteView } from '../../db/notes';
 import { findPartner } from '../../db/partners';
 import { findActivePerson, type Person } from '../../db/people';
 import { mayReadNote } from '../../domain/need-to-know';
 import { Outcome, quorumFor, revisionFacts, STAGE_ROLE } from '../../domain/pipeline';
 import { type ReviewLinkClaims, verifyReviewLink } from '../../domain/review-link';
 import { freeText } from '../../domain/text';
-import { STAGE_NAME, utcMinute } from '../../domain/wording';
-import { decideUpdate } from '../../workflows';
-import type { AppDeps } from '../app-deps';
+import { momentInWords, reviewOf, STATUS_NAME } from '../../domain/wording';
+import type { RouteDeps } from '../app-deps';
 import { ApiError, isUnavailable } from '../errors';
-import { messagePage, sendPage } from '../pages';
-import { changedFields, reviewPage } from '../review-page';
+import { UnderWay } from '../note-service';
+import { messagePage, renderPage, sendPage } from '../pages';
+import { decisionSentence, reviewPage, whatNext } from '../review-page';
+import { revisionDiff } from '../staff/revision-diff';
 
 const COMMENT_MAX = 20_000;
 const Form = z.object({ outcome: Outcome, comment: freeText(COMMENT_MAX).trim().optional() });
-const OUTCOME_DONE: Record<Outcome, string> = { approve: 'approved', reject: 'rejected', request_changes: 'requested changes' };
 const TokenParams = z.object({ token: z.string().min(1).max(4_000) });
 
 /** What a refused form says beside itself: one sentence per field, in the reviewer's terms. */
@@ -35,8 +36,12 @@ class LinkRefused extends Error {
     readonly status: number,
     readonly title: string,
     message: string,
-    /** Whom the refusal concerns, when the link was genuine: it goes on the record. */
-    readonly attempt?: { personId: string; noteId: string },
+    readonly more: {
+      /** Whom the refusal concerns, when the link was genuine: it goes on the record. */
+      attempt?: { personId: string; noteId: string };
+      /** An expired but genuine link: its page offers to mail a new one. */
+      expiredToken?: string;
+    } = {},
   ) {
     super(message);
   }
@@ -57,39 +62,48 @@ interface OpenLink {
 }
 
 /** The personal review link of an email: read the note and decide, without an API token (API.md, /review/:token). */
-export const reviewRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
-  const { sql, notes, reviewLinkSecret } = deps;
+export const reviewRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
+  const { sql, noteService, reviewLinkSecret, policy } = deps;
   await app.register(formbody, { bodyLimit: 64 * 1024 });
 
-  async function open(token: string): Promise<OpenLink> {
-    const check = await verifyReviewLink(reviewLinkSecret, token);
-    if (!check.ok) {
-      throw check.reason === 'expired'
-        ? new LinkRefused(410, 'This link has expired', 'Review links are valid for a limited time. Ask for a new one, or use the application.')
-        : new LinkRefused(404, ...NOT_VALID);
-    }
-    const { claims } = check;
+  /**
+   * Whether the person a genuine link was sent to may still decide with it, else why not. A person
+   * who may no longer read the note learns nothing of it: the checks of the person come first.
+   */
+  async function admit(claims: ReviewLinkClaims): Promise<OpenLink> {
     const attempt = { personId: claims.sub, noteId: claims.note };
+    const stage = reviewOf(claims.stage);
     const person = await findActivePerson(sql, claims.sub);
-    if (!person) throw new LinkRefused(403, 'This link is not valid', 'The person this link was sent to is no longer active.', attempt);
-    const used = await findDecision(sql, claims.jti);
-    if (used) {
-      throw new LinkRefused(409, 'This link has been used', `You ${OUTCOME_DONE[used.outcome]} with this link on ${utcMinute(used.decidedAt)}. A link works once.`);
-    }
+    if (!person) throw new LinkRefused(403, 'This link is not valid', 'The person this link was sent to is no longer active.', { attempt });
     if (!person.roles.includes(STAGE_ROLE[claims.stage])) {
-      throw new LinkRefused(403, 'This link is no longer yours to use', `Deciding at ${STAGE_NAME[claims.stage]} needs a role you no longer hold.`, attempt);
+      throw new LinkRefused(403, 'This link is no longer yours to use', `Deciding at ${stage} needs a role you no longer hold.`, { attempt });
     }
     // Need to know holds here as on every route: a note this person may not read does not exist.
     const note = await findNote(sql, claims.note);
-    if (!note || !mayReadNote(person, note)) throw new LinkRefused(404, ...NOT_VALID, attempt);
+    if (!note || !mayReadNote(person, note)) throw new LinkRefused(404, ...NOT_VALID, { attempt });
+    const used = await findDecision(sql, claims.jti);
+    if (used) {
+      const decided = decisionSentence({ noteId: note.id, outcome: used.outcome, revision: claims.rev, stage: claims.stage, at: used.decidedAt });
+      throw new LinkRefused(409, 'This link has been used', `${decided} A link works once.`);
+    }
     if (await hasDecided(sql, person.id, note.id, claims.stage, claims.rev)) {
-      throw new LinkRefused(409, 'You have decided already', `You have decided on revision ${claims.rev} at ${STAGE_NAME[claims.stage]} already, through another link or the application.`);
+      throw new LinkRefused(409, 'You have decided already', `You have decided on revision ${claims.rev} at ${stage} already, through another link or the application.`);
     }
     if (note.status !== 'IN_REVIEW' || note.revision !== claims.rev || note.stage !== claims.stage) {
-      const now = note.status === 'IN_REVIEW' ? `revision ${note.revision} at ${STAGE_NAME[note.stage!]}` : `${note.status.toLowerCase().replace('_', ' ')} (revision ${note.revision})`;
-      throw new LinkRefused(409, 'This link is out of date', `The link was for revision ${claims.rev} at ${STAGE_NAME[claims.stage]}; the note is now ${now}. Nothing was changed.`);
+      const now =
+        note.status === 'IN_REVIEW'
+          ? `at revision ${note.revision} in ${reviewOf(note.stage!)}`
+          : `${note.status === 'DRAFT' ? 'back in draft' : STATUS_NAME[note.status].toLowerCase()} (revision ${note.revision})`;
+      throw new LinkRefused(409, 'This link is out of date', `The link was for revision ${claims.rev} at ${stage}; the note is now ${now}. Nothing was changed.`);
     }
     return { claims, person, note };
+  }
+
+  async function open(token: string): Promise<OpenLink> {
+    const check = await verifyReviewLink(reviewLinkSecret, token);
+    if (check.ok) return admit(check.claims);
+    if (check.reason === 'invalid') throw new LinkRefused(404, ...NOT_VALID);
+    throw new LinkRefused(410, 'This link has expired', 'Review links are valid for a limited time. This one can be replaced by a new one, or you can use the application.', { expiredToken: token });
   }
 
   async function render(link: OpenLink, form: { error?: string; outcome?: string; comment?: string } = {}): Promise<string> {
@@ -98,16 +112,67 @@ export const reviewRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     const seen = await lastRevisionSeen(sql, person.id, note.id, note.revision);
     const before = seen === undefined ? undefined : await findRevision(sql, note.id, seen);
     await auditContentRead(sql, person.id, note.id, 'review page', note.revision);
-    const quorum = quorumFor(claims.stage, revisionFacts(note.content, note.revision, note.contentSha256, note.revisionAuthorId), deps.policy);
+    const quorum = quorumFor(claims.stage, revisionFacts(note.content, note.revision, note.contentSha256, note.revisionAuthorId), policy);
     return reviewPage({
       note,
       partner,
       reviewerName: person.name,
       stage: claims.stage,
       quorum,
-      changes: before ? { since: seen!, fields: changedFields(before.content, note.content) } : null,
+      reviewPeriodMs: policy.reviewPeriodMs,
+      changes: before ? { since: seen!, fields: revisionDiff(before.content, note.content) } : null,
       ...form,
     });
+  }
+
+  /** The decision of the form, through the note service as every decision goes; its confirmation in a sentence. */
+  async function decide(link: OpenLink, outcome: Outcome, comment: string | undefined): Promise<[number, string]> {
+    const { claims, person, note } = link;
+    const actor = { id: person.id, roles: person.roles };
+    let after: NoteView;
+    try {
+      // The link's id is the decision's id: the workflow refuses it a second time, so the link works once.
+      after = await noteService.decide(actor, note.id, { outcome, revision: claims.rev, stage: claims.stage, comment }, claims.jti);
+    } catch (error) {
+      if (error instanceof UnderWay) return [409, messagePage('This link has been used', 'A decision from this link is being recorded already.')];
+      if (!(error instanceof ApiError)) throw error;
+      return [error.status, messagePage('Your decision was not recorded', error.message, 'error')];
+    }
+    const recorded = (await findDecision(sql, claims.jti))!;
+    const quorum = quorumFor(claims.stage, revisionFacts(after.content, after.revision, after.contentSha256, after.revisionAuthorId), policy);
+    const approvals = after.approvals.filter((a) => a.stage === claims.stage).length;
+    const said = decisionSentence({ noteId: note.id, outcome, revision: claims.rev, stage: claims.stage, at: recorded.decidedAt });
+    return [200, messagePage('Your decision is recorded', `${said} ${whatNext(claims.stage, { status: after.status, stage: after.stage, approvals, quorum })}`)];
+  }
+
+  /**
+   * A new link for an expired one, mailed to the person it was sent to, if they may still decide with
+   * it. Every request of a genuine link is on the record, granted or not; the page tells the holder of
+   * the link nothing but whether a link is on its way, or why not.
+   */
+  async function newLink(token: string, ip: string): Promise<[number, string]> {
+    const check = await verifyReviewLink(reviewLinkSecret, token);
+    if (check.ok) return [200, messagePage('This link still works', 'The link has not expired: open it again to read the note and decide.')];
+    if (check.reason === 'invalid') throw new LinkRefused(404, ...NOT_VALID);
+    const { claims } = check;
+    const record = (status: number) =>
+      auditEvent(sql, { actorId: claims.sub, action: 'review.new_link_requested', noteId: claims.note, details: { stage: claims.stage, revision: claims.rev, status, ip } });
+    let link: OpenLink;
+    try {
+      link = await admit(claims);
+    } catch (error) {
+      if (!(error instanceof LinkRefused)) throw error;
+      await record(error.status);
+      throw new LinkRefused(error.status, error.title, error.message);
+    }
+    const { person, note } = link;
+    const queued = await queueNewReviewLink(sql, { noteId: note.id, personId: person.id, stage: claims.stage, revision: claims.rev, dueAt: note.stageDueAt, expiredLinkId: claims.jti });
+    await record(202);
+    const message =
+      queued && !queued.first
+        ? `A new link for this one was asked for on ${momentInWords(queued.at)}. Look for it in your mailbox.`
+        : 'A new link is on its way to your mailbox.';
+    return [202, messagePage('A new link is on its way', message)];
   }
 
   async function answer(reply: FastifyReply, work: () => Promise<[number, string]>) {
@@ -121,11 +186,16 @@ export const reviewRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
         return sendPage(reply.header('retry-after', '5'), 503, messagePage('Please try again in a moment', message, 'error'));
       }
       if (!(error instanceof LinkRefused)) throw error;
-      if (error.attempt) {
-        const { personId, noteId } = error.attempt;
-        await auditEvent(sql, { actorId: personId, action: 'note.access_refused', noteId, details: { status: error.status, method: reply.request.method, route: '/review/:token', ip: reply.request.ip } });
+      const { attempt, expiredToken } = error.more;
+      if (attempt) {
+        const { personId, noteId } = attempt;
+        await auditEvent(sql, { actorId: personId, action: 'note.access_refused', noteId, details: { status: error.status, method: reply.request.method, route: reply.request.routeOptions.url ?? null, ip: reply.request.ip } });
       }
-      return sendPage(reply, error.status, messagePage(error.title, error.message));
+      // The form posts beside the link (`/review/<token>/new-link`), wherever the application is mounted.
+      const page = expiredToken
+        ? renderPage('expired', { title: error.title, message: error.message, action: `${expiredToken}/new-link` })
+        : messagePage(error.title, error.message);
+      return sendPage(reply, error.status, page);
     }
   }
 
@@ -144,22 +214,12 @@ export const reviewRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       if (!form.success) return [400, await render(link, { error: formProblem(form.error) })];
       const { outcome, comment } = form.data;
       if (outcome !== 'approve' && !comment) return [400, await render(link, { error: 'A comment is required to reject or request changes.', outcome })];
-      const { claims, person } = link;
-      // The link's id is the decision's id: the workflow refuses it a second time, so the link works once.
-      // Text staged longer ago than a call to Temporal may take belongs to an attempt that never heard back.
-      if (comment && !(await stageComment(sql, claims.jti, comment, 2 * deps.temporalCallTimeoutMs))) {
-        return [409, messagePage('This link has been used', 'A decision from this link is being recorded already.')];
-      }
-      try {
-        await notes.update(claims.note, decideUpdate, { decisionId: claims.jti, actor: { id: person.id, roles: person.roles }, outcome, revision: claims.rev, stage: claims.stage });
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        if (comment) await dropStagedComment(sql, claims.jti);
-        return [error.status, messagePage('Your decision was not recorded', error.message, 'error')];
-      }
-      const after = (await findNote(sql, claims.note))!;
-      const next = after.status === 'IN_REVIEW' ? `It is now at ${STAGE_NAME[after.stage!]}.` : `It is now ${after.status.toLowerCase()}.`;
-      return [200, messagePage('Your decision is recorded', `You ${OUTCOME_DONE[outcome]} revision ${claims.rev} at ${STAGE_NAME[claims.stage]}. ${next}`)];
+      return decide(link, outcome, comment);
     }),
+  );
+
+  // Mail is sent on this request: it meets the same limit, and a link is replaced once however often it is asked.
+  app.post('/review/:token/new-link', { schema: { hide: true }, config: { rateLimit } }, async (request, reply) =>
+    answer(reply, () => newLink(tokenOf(request.params), request.ip)),
   );
 };

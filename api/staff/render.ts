@@ -25,6 +25,7 @@ const NAV: NavItem[] = [
   { href: `${STAFF_PREFIX}/notes/new`, label: 'New note', roles: ['drafter'] },
   { href: `${STAFF_PREFIX}/partners`, label: 'Partners', roles: ['drafter', 'team_lead', 'legal', 'head_of_service', 'minister', 'auditor', 'admin'] },
   { href: `${STAFF_PREFIX}/audit`, label: 'Audit trail', roles: ['auditor'] },
+  { href: `${STAFF_PREFIX}/people`, label: 'People', roles: ['admin'] },
 ];
 
 export interface StaffPage {

@@ -4,6 +4,11 @@ import type { RouteDeps } from '../app-deps';
 import { ApiError, isUnavailable } from '../errors';
 import { messagePage, sendPage } from '../pages';
 import { formTokenMatches, type StaffMember, type StaffSessions } from '../staff-session';
+import { draftRoutes } from './draft';
+import { notePages } from './notes';
+import { auditPages } from './audit';
+import { partnerPages } from './partners';
+import { peoplePages } from './people';
 import { sendStaffPage, STAFF_PREFIX } from './render';
 import { signInRoutes, type SignInOptions } from './sign-in';
 
@@ -66,4 +71,9 @@ export const staffApp: FastifyPluginAsync<StaffAppDeps & { prefix?: string }> = 
   });
 
   await app.register(signInRoutes, deps);
+  await app.register(partnerPages, deps);
+  await app.register(auditPages, deps);
+  await app.register(peoplePages, deps);
+  await app.register(notePages, deps);
+  await app.register(draftRoutes, deps);
 };
