@@ -3,7 +3,7 @@ import { ApplicationFailure, type UpdateDefinition, WorkflowIdConflictPolicy, Wo
 import type { NoteState } from '../domain/pipeline';
 import { REFUSAL_STATUS, isRefusalKind } from '../domain/refusal';
 import { executionSummary } from '../domain/wording';
-import { noteApproval, noteWorkflowId, stateQuery } from '../workflows';
+import { mailQueuedSignal, noteApproval, noteWorkflowId, stateQuery } from '../workflows';
 import { ApiError } from './errors';
 
 export interface NoteWorkflows {
@@ -12,6 +12,8 @@ export interface NoteWorkflows {
   state(noteId: string): Promise<NoteState>;
   /** Whether the note's execution exists (it may have been started by a request that never heard back). */
   exists(noteId: string): Promise<boolean>;
+  /** Tells the note's execution that mail waits in its outbox (queued beside any transition). */
+  mailQueued(noteId: string): Promise<void>;
 }
 
 /**
@@ -43,6 +45,7 @@ export function noteWorkflows(client: Client, taskQueue: string, callTimeoutMs: 
       }),
     update: (noteId, update, request) => withDeadline(() => handle(noteId).executeUpdate(update, { args: [request] })),
     state: (noteId) => withDeadline(() => handle(noteId).query(stateQuery)),
+    mailQueued: (noteId) => withDeadline(() => handle(noteId).signal(mailQueuedSignal)),
     exists: (noteId) =>
       withDeadline(async () => {
         try {

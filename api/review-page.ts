@@ -69,6 +69,8 @@ export function reviewPage(m: ReviewPageModel): string {
     approvals: note.approvals.filter((a) => a.stage === m.stage).map((a) => a.actorName),
     quorum: m.quorum,
     classification: c.classification ? CLASSIFICATION_NAME[c.classification] : 'Not classified yet',
+    // The banner above and below: what the page shows, a note not yet classified handled as Stg. Geheim.
+    banner: CLASSIFICATION_NAME[c.classification ?? 'stg_geheim'],
     changes: m.changes,
     partner: [
       ['Service', partner.name],

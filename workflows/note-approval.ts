@@ -49,6 +49,8 @@ export const reassessUpdate = defineUpdate<{ noteId: string }, [ReassessRequest]
 export const supersedeSignal = defineSignal<[{ byNoteId: string }]>('supersede');
 /** Sent by a re-assessment that ends (rejected, withdrawn) without being adopted. */
 export const reassessmentEndedSignal = defineSignal<[{ byNoteId: string }]>('reassessmentEnded');
+/** Mail was queued outside a transition (a reviewer asked for a fresh link): send what the outbox holds. */
+export const mailQueuedSignal = defineSignal('mailQueued');
 export const stateQuery = defineQuery<NoteState>('state');
 
 export interface NoteApprovalInput {
@@ -183,10 +185,14 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
   // and only for transitions already recorded (their mail is in the outbox by then).
   // Each run starts by sending whatever an earlier run queued last.
   let mailedUpTo = -1;
-  const mailWaiting = () => mailing && recordedUpTo !== mailedUpTo;
+  // Set by a signal: mail queued by the API beside any transition, which the next delivery takes along.
+  let mailAsked = false;
+  setHandler(mailQueuedSignal, () => void (mailAsked = true));
+  const mailWaiting = () => mailing && (recordedUpTo !== mailedUpTo || mailAsked);
   async function sendQueuedMail(): Promise<void> {
     if (!mailWaiting()) return;
     mailedUpTo = recordedUpTo;
+    mailAsked = false;
     await deliverNotifications.executeWithOptions({ ...DELIVERY, summary: `send mail queued up to v${mailedUpTo}` }, [{ noteId: pipeline.state.noteId }]);
   }
   // Mail goes out beside the timers: a message that takes days (SMTP down, a mailbox deferring it)

@@ -63,7 +63,7 @@ interface OpenLink {
 
 /** The personal review link of an email: read the note and decide, without an API token (API.md, /review/:token). */
 export const reviewRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
-  const { sql, noteService, reviewLinkSecret, policy } = deps;
+  const { sql, noteService, notes, reviewLinkSecret, policy } = deps;
   await app.register(formbody, { bodyLimit: 64 * 1024 });
 
   /**
@@ -167,6 +167,9 @@ export const reviewRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => 
     }
     const { person, note } = link;
     const queued = await queueNewReviewLink(sql, { noteId: note.id, personId: person.id, stage: claims.stage, revision: claims.rev, dueAt: note.stageDueAt, expiredLinkId: claims.jti });
+    // The note's execution sends its outbox; told now, the link goes out at once. Should Temporal not
+    // answer, the link stays queued and goes with the note's next mail: the request itself stands.
+    if (queued?.first) await notes.mailQueued(note.id).catch((error: unknown) => app.log.warn({ err: error }, 'could not tell the note’s execution of queued mail'));
     await record(202);
     const message =
       queued && !queued.first

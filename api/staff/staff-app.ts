@@ -55,7 +55,8 @@ function errorPage(error: Error & Partial<Pick<FastifyError, 'validation'>>, req
  * session's form token; a request without a session goes to the sign-in page.
  */
 export const staffApp: FastifyPluginAsync<StaffAppDeps & { prefix?: string }> = async (app, { prefix: _prefix, ...deps }) => {
-  await app.register(formbody, { bodyLimit: 512 * 1024 });
+  // Room for the largest note the API takes (1 MiB of JSON), percent-encoded as a form.
+  await app.register(formbody, { bodyLimit: 4 * 1024 * 1024 });
   app.decorateRequest('staff', null as unknown as StaffMember);
   app.setErrorHandler(errorPage);
   app.setNotFoundHandler((request, reply) => errorPage(new ApiError(404, 'no such page'), request, reply));
