@@ -188,7 +188,9 @@ export function noteService({ sql, notes, policy, reviewDateMaxMs, temporalCallT
         const gaps = findGaps(stored.content, { now: new Date(), maxAheadMs: reviewDateMaxMs });
         if (gaps.length) throw new ApiError(422, `revision ${submitted} is incomplete`, gaps);
       }
-      await notes.update(note.id, submitUpdate, { actor, revision: submitted });
+      // The partner's SRM priority as it goes into review sets, with its risk, when the adopted note is reviewed.
+      const partnerPriority = (await findPartner(sql, note.partnerId))?.srmPriority ?? null;
+      await notes.update(note.id, submitUpdate, { actor, revision: submitted, partnerPriority });
       return show(actor, note.id, 'submit response');
     },
 

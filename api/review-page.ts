@@ -36,8 +36,8 @@ export interface ReviewPageModel {
   reviewerName: string;
   stage: Stage;
   quorum: number;
-  /** How long after adoption a note without a review date is reviewed (REVIEW_PERIOD). */
-  reviewPeriodMs: number;
+  /** When a note without a review date is reviewed, in words (`cadenceInWords`). */
+  cadence: string;
   /** The revision this reviewer last saw, and each field changed since; null when this is the first look. */
   changes: { since: number; fields: FieldDiff[] } | null;
   /** Set when a submitted form was refused, to show beside the form. */
@@ -48,7 +48,6 @@ export interface ReviewPageModel {
 
 const rating = (value: NoteContent['overallRisk']) => (value ? RISK_NAME[value] : 'Not rated');
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-const DAY_MS = 24 * 3600 * 1000;
 
 export function reviewPage(m: ReviewPageModel): string {
   const { note, partner } = m;
@@ -89,7 +88,7 @@ export function reviewPage(m: ReviewPageModel): string {
       plain('Weighing', 'weighing', c.weighing),
       plain('Mitigating measures and conditions', 'mitigations', c.mitigations),
       plain('Permitted forms of cooperation', 'permittedCooperation', capital(forms)),
-      plain('Review date', 'reviewDate', c.reviewDate ? dayInWords(c.reviewDate) : `None set: the note is reviewed ${Math.round(m.reviewPeriodMs / DAY_MS)} days after adoption`),
+      plain('Review date', 'reviewDate', c.reviewDate ? dayInWords(c.reviewDate) : `None set: the note is reviewed ${m.cadence}`),
     ],
     outcomes: OUTCOMES.map(([value, label]) => ({ value, label, checked: m.outcome === value })),
     comment: m.comment ?? '',

@@ -104,7 +104,11 @@ export const EnvSchema = z
     REMINDER_INTERVAL: duration.prefault('2d'),
     ESCALATE_AFTER_REMINDERS: count(0).default(3),
     ESCALATION_ROLE: z.enum(['head_of_service', 'team_lead', 'legal', 'minister']).default('head_of_service'),
-    REVIEW_PERIOD: duration.prefault('730d'),
+    /** The review cadence (SRM): how long an adopted note stands before its review, by overall risk; a priority-1 partner's at most the last. */
+    REVIEW_CADENCE_HIGH: duration.prefault('365d'),
+    REVIEW_CADENCE_MEDIUM: duration.prefault('730d'),
+    REVIEW_CADENCE_LOW: duration.prefault('1095d'),
+    REVIEW_CADENCE_PRIORITY_1_MAX: duration.prefault('730d'),
     REVIEW_REMINDER_LEAD: duration.prefault('60d'),
     /** How far ahead a note's own review date may lie (five years). */
     REVIEW_DATE_MAX: duration.prefault('1826d'),

@@ -14,7 +14,9 @@ export function policyFrom(config: Config): Policy {
     reminderIntervalMs: config.REMINDER_INTERVAL,
     escalateAfterReminders: config.ESCALATE_AFTER_REMINDERS,
     escalationRole: config.ESCALATION_ROLE,
-    reviewPeriodMs: config.REVIEW_PERIOD,
+    // The single period of policies before the cadence; with a cadence it serves only a note without a risk rating.
+    reviewPeriodMs: config.REVIEW_CADENCE_MEDIUM,
+    reviewCadence: { high: config.REVIEW_CADENCE_HIGH, medium: config.REVIEW_CADENCE_MEDIUM, low: config.REVIEW_CADENCE_LOW, priority1MaxMs: config.REVIEW_CADENCE_PRIORITY_1_MAX },
     reviewReminderLeadMs: config.REVIEW_REMINDER_LEAD,
   };
 }

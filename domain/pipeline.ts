@@ -36,6 +36,8 @@ const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256');
 export const Revision = z.number().int().positive().max(2_147_483_647);
 const Instant = z.iso.datetime();
 const Millis = z.number().int().positive();
+/** A partner's SRM priority, 1 the highest. */
+export const SrmPriority = z.number().int().min(1).max(4);
 
 /** Forms of cooperation that need the minister's permission (design, after the law's ministerial permission). */
 export const MINISTERIAL_FORMS: CooperationForm[] = ['unevaluated_data_provision', 'technical_operational_support', 'assistance_requests'];
@@ -98,7 +100,13 @@ export const Policy = z.object({
   reminderIntervalMs: Millis,
   escalateAfterReminders: z.number().int().min(0),
   escalationRole: z.enum(['head_of_service', 'team_lead', 'legal', 'minister']),
+  /** The review period of a note adopted under a policy without a cadence (runs begun before it). */
   reviewPeriodMs: Millis,
+  /**
+   * How long an adopted note stands before its review, by its overall risk; a priority-1 partner's
+   * note never longer than `priority1MaxMs` (SRM). Absent in runs begun before it existed.
+   */
+  reviewCadence: z.object({ low: Millis, medium: Millis, high: Millis, priority1MaxMs: Millis }).optional(),
   reviewReminderLeadMs: Millis,
 });
 export type Policy = z.infer<typeof Policy>;
@@ -145,6 +153,8 @@ export const NoteState = z.object({
   reviewDueHandled: z.boolean().optional(),
   reassessment: z.uuid().nullable(),
   supersededBy: z.uuid().nullable(),
+  /** The partner's SRM priority when the note was last submitted (absent in runs begun before it was kept). */
+  partnerPriority: SrmPriority.nullable().optional(),
   policy: Policy,
 });
 export type NoteState = z.infer<typeof NoteState>;
@@ -169,7 +179,12 @@ export function newNoteState(init: { noteId: string; partnerId: string; drafterI
 }
 
 // Requests: each Update takes one object; the actor is resolved and vouched for by the API.
-export const SubmitRequest = z.object({ actor: Actor, revision: Revision });
+export const SubmitRequest = z.object({
+  actor: Actor,
+  revision: Revision,
+  /** The partner's SRM priority as the note goes into review, which sets its review cadence; absent before it was sent, null when none is set. */
+  partnerPriority: SrmPriority.nullable().optional(),
+});
 export type SubmitRequest = z.infer<typeof SubmitRequest>;
 export const ReviseRequest = z.object({
   actor: Actor,
@@ -194,6 +209,17 @@ export type ReassessRequest = z.infer<typeof ReassessRequest>;
 /** The routing rule: the minister decides at high risk or where the forms need ministerial permission. */
 export function requiresMinister(facts: Pick<RevisionFacts, 'overallRisk' | 'ministerialForms'>): boolean {
   return facts.overallRisk === 'high' || facts.ministerialForms;
+}
+
+/**
+ * How long an adopted note without a review date of its own stands before its review (DOMAIN.md,
+ * SRM): by its overall risk, shortened for a priority-1 partner; the policy's single period where the
+ * policy has no cadence (runs begun before it) or the risk is not rated.
+ */
+export function reviewPeriodOf(policy: Policy, risk: RevisionFacts['overallRisk'], partnerPriority: number | null): number {
+  const cadence = policy.reviewCadence;
+  if (!cadence || !risk) return policy.reviewPeriodMs;
+  return partnerPriority === 1 ? Math.min(cadence[risk], cadence.priority1MaxMs) : cadence[risk];
 }
 
 export function stagesFor(facts: RevisionFacts): Stage[] {
@@ -351,7 +377,9 @@ export class NotePipeline {
 
   submit(request: SubmitRequest, now: Date): NoteState {
     this.checkSubmit(request);
-    return this.openStage(stagesFor(this.current.current)[0]!, now, { status: 'IN_REVIEW' });
+    // Kept only when the request carries it: a submit of a run begun before it leaves the state as it was.
+    const priority = request.partnerPriority === undefined ? {} : { partnerPriority: request.partnerPriority };
+    return this.openStage(stagesFor(this.current.current)[0]!, now, { status: 'IN_REVIEW', ...priority });
   }
 
   checkRevise(request: ReviseRequest): z.output<typeof ReviseRequest> {
@@ -458,7 +486,7 @@ export class NotePipeline {
     if (next) return this.openStage(next, now, {});
     const reviewDueAt = facts.reviewDate
       ? new Date(`${facts.reviewDate}T00:00:00Z`)
-      : new Date(now.getTime() + this.current.policy.reviewPeriodMs);
+      : new Date(now.getTime() + reviewPeriodOf(this.current.policy, facts.overallRisk, this.current.partnerPriority ?? null));
     return this.close('ACTIVE', { adoptedAt: now.toISOString(), reviewDueAt: reviewDueAt.toISOString() });
   }
 
@@ -496,5 +524,6 @@ export const DEFAULT_POLICY: Policy = {
   escalateAfterReminders: 3,
   escalationRole: 'head_of_service',
   reviewPeriodMs: 730 * DAY_MS,
+  reviewCadence: { high: 365 * DAY_MS, medium: 730 * DAY_MS, low: 1095 * DAY_MS, priority1MaxMs: 730 * DAY_MS },
   reviewReminderLeadMs: 60 * DAY_MS,
 };

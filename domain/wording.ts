@@ -1,6 +1,6 @@
 import type { Classification, CooperationForm, Criterion, RiskRating } from './note-content';
 import type { PartnerInput } from './partner';
-import type { DueTimer, NoteState, NoteStatus, Stage, TimerKind } from './pipeline';
+import type { DueTimer, NoteState, NoteStatus, Policy, Stage, TimerKind } from './pipeline';
 import type { Role } from './roles';
 
 /** How the product names things to people, in pages and mail alike. */
@@ -111,3 +111,17 @@ export const STAGE_DECIDER: Record<Stage, string> = {
   HEAD_OF_SERVICE: 'The head of service',
   MINISTER: 'The minister',
 };
+
+const DAY_MS = 86_400_000;
+/** A period as people say it: `one year`, `2 years`, `45 days`. */
+export function periodInWords(ms: number): string {
+  const days = Math.round(ms / DAY_MS);
+  if (days >= 365 && days % 365 === 0) return days === 365 ? 'one year' : `${days / 365} years`;
+  return days === 1 ? 'one day' : `${days} days`;
+}
+
+/** When an adopted note without a review date of its own is reviewed, under this policy (the SRM cadence). */
+export function cadenceInWords({ reviewCadence: c, reviewPeriodMs }: Pick<Policy, 'reviewCadence' | 'reviewPeriodMs'>): string {
+  if (!c) return `${periodInWords(reviewPeriodMs)} after it is adopted`;
+  return `after its adoption by its overall risk: ${periodInWords(c.high)} when high, ${periodInWords(c.medium)} when medium, ${periodInWords(c.low)} when low, and at most ${periodInWords(c.priority1MaxMs)} for a priority-1 partner`;
+}

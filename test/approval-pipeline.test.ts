@@ -1,5 +1,5 @@
 import { stateQuery, noteWorkflowId } from '../workflows';
-import { completeContent } from './support/notes';
+import { completeContent, newPartner } from './support/notes';
 import { useStack } from './support/stack';
 
 const suite = useStack();
@@ -107,6 +107,24 @@ describe('the approval pipeline, end to end through HTTP', () => {
     // Another drafter has no need to know this note: for them it does not exist.
     await expectRefused(await suite.http.call('bram.jansen', 'POST', `/notes/${id}/withdraw`, { reason: 'Not mine.' }), 404, id, snapshot);
     await expectRefused(await suite.http.call('carla.bakker', 'POST', `/notes/${id}/withdraw`, { reason: 'Not mine.' }), 404, id, snapshot);
+  });
+});
+
+describe('the review cadence (SRM)', () => {
+  const DAY = 86_400_000;
+  it.each([
+    ['a low-risk note of a priority-1 partner', 'low', 1, 730],
+    ['a low-risk note of a priority-3 partner', 'low', 3, 1_095],
+    ['a high-risk note of a priority-1 partner', 'high', 1, 365],
+  ] as const)('reviews %s, without a review date of its own, the cadence after its adoption', async (_what, overallRisk, srmPriority, days) => {
+    const partner = await newPartner(suite.stack.sql, { srmPriority });
+    const id = await suite.http.createNote('anna.devries', completeContent({ overallRisk, reviewDate: null, mitigations: 'Annual review.' }), partner.id);
+    await suite.http.submit('anna.devries', id);
+    const reviewers = overallRisk === 'high' ? ['carla.bakker', 'daan.visser', 'eva.smit', 'gert.mulder', 'hanna.deboer'] : ['carla.bakker', 'daan.visser', 'gert.mulder'];
+    for (const reviewer of reviewers) expect((await suite.http.decide(reviewer, id, 'approve')).statusCode).toBe(200);
+    const note = (await suite.http.note('gert.mulder', id)).json<{ status: string; adoptedAt: string; reviewDueAt: string }>();
+    expect(note.status).toBe('ACTIVE');
+    expect(Date.parse(note.reviewDueAt) - Date.parse(note.adoptedAt)).toBe(days * DAY);
   });
 });
 

@@ -19,6 +19,7 @@ const FAST: Policy = {
   reminderIntervalMs: 1_000,
   escalateAfterReminders: 2,
   reviewPeriodMs: 4_000,
+  reviewCadence: { high: 4_000, medium: 4_000, low: 4_000, priority1MaxMs: 4_000 },
   reviewReminderLeadMs: 2_000,
 };
 

@@ -54,6 +54,7 @@ const POLICY: Policy = {
   reminderIntervalMs: 1_000,
   escalateAfterReminders: 1,
   reviewPeriodMs: 4_000,
+  reviewCadence: { high: 4_000, medium: 4_000, low: 4_000, priority1MaxMs: 4_000 },
   reviewReminderLeadMs: 2_000,
 };
 
@@ -121,12 +122,12 @@ const ALLOWED_KEYS = new Set([
   // the note's state and its facts
   'state', 'historyLimit', 'noteId', 'partnerId', 'drafterId', 'supersedes', 'status', 'stage', 'current', 'revision', 'contentSha256', 'authorId',
   'overallRisk', 'ministerialForms', 'reviewDate', 'changesRequestedOn', 'version', 'decisions', 'stageDueAt', 'remindersSent', 'escalated',
-  'adoptedAt', 'reviewDueAt', 'reviewReminderSent', 'reassessment', 'supersededBy', 'lastNudgeAt', 'reviewDueHandled',
+  'adoptedAt', 'reviewDueAt', 'reviewReminderSent', 'reassessment', 'supersededBy', 'lastNudgeAt', 'reviewDueHandled', 'partnerPriority',
   // decisions and requests
   'decisionId', 'actorId', 'outcome', 'at', 'actor', 'id', 'roles', 'eventId', 'facts', 'action', 'ref', 'decision', 'byNoteId',
   // the policy each note carries
   'policy', 'quorum', 'default', 'legalHighRisk', 'stageDueMs', 'TEAM_REVIEW', 'LEGAL_REVIEW', 'HEAD_OF_SERVICE', 'MINISTER', 'reminderIntervalMs',
-  'escalateAfterReminders', 'escalationRole', 'reviewPeriodMs', 'reviewReminderLeadMs',
+  'escalateAfterReminders', 'escalationRole', 'reviewPeriodMs', 'reviewReminderLeadMs', 'reviewCadence', 'high', 'medium', 'low', 'priority1MaxMs',
   // activity results and failures
   'sent', 'failed', 'skipped', 'message', 'stack_trace',
 ]);

@@ -13,6 +13,7 @@ import {
   nextTimer,
   quorumFor,
   requiresMinister,
+  reviewPeriodOf,
   revisionFacts,
   stagesFor,
   upgradeNoteState,
@@ -51,6 +52,7 @@ const policy: Policy = {
   escalateAfterReminders: 2,
   escalationRole: 'head_of_service',
   reviewPeriodMs: 30 * DAY,
+  reviewCadence: { high: 40 * DAY, medium: 50 * DAY, low: 60 * DAY, priority1MaxMs: 45 * DAY },
   reviewReminderLeadMs: 5 * DAY,
 };
 
@@ -264,6 +266,37 @@ describe('routing', () => {
   });
 });
 
+describe('the review cadence (SRM)', () => {
+  const cadence = policy.reviewCadence!;
+  it.each([
+    ['high', null, cadence.high],
+    ['medium', null, cadence.medium],
+    ['low', null, cadence.low],
+    ['low', 1, cadence.priority1MaxMs],
+    ['high', 1, cadence.high],
+    ['low', 2, cadence.low],
+  ] as const)('reviews a %s-risk note of a partner of priority %s after its cadence', (risk, priority, period) => {
+    expect(reviewPeriodOf(policy, risk, priority)).toBe(period);
+  });
+
+  it('falls back on the single review period where the policy has none (runs begun before it) or no risk is rated', () => {
+    expect(reviewPeriodOf({ ...policy, reviewCadence: undefined }, 'high', 1)).toBe(policy.reviewPeriodMs);
+    expect(reviewPeriodOf(policy, null, 1)).toBe(policy.reviewPeriodMs);
+  });
+
+  it('keeps the partner’s priority a submit carries, and adopts by it; a submit without one keeps what was there', () => {
+    const pipeline = draft({ reviewDate: null });
+    expect(pipeline.submit({ ...submission(), partnerPriority: 1 }, now)).toMatchObject({ partnerPriority: 1 });
+    let adopted = pipeline.state;
+    while (adopted.status === 'IN_REVIEW') {
+      approveStage(pipeline, after(MINUTE));
+      adopted = pipeline.state;
+    }
+    expect(adopted).toMatchObject({ status: 'ACTIVE', reviewDueAt: plus(after(MINUTE), cadence.priority1MaxMs) });
+    expect(draft().submit(submission(), now)).not.toHaveProperty('partnerPriority');
+  });
+});
+
 describe('full approval', () => {
   /** `to`: the stage open after this approval, or ACTIVE when it adopted the note. */
   interface Case {
@@ -273,7 +306,8 @@ describe('full approval', () => {
     reviewDueAt: (adoptedAt: Date) => string;
   }
   const byReviewDate = () => REVIEW_DUE.toISOString();
-  const byReviewPeriod = (adoptedAt: Date) => plus(adoptedAt, policy.reviewPeriodMs);
+  /** Without a review date of its own: the cadence of its risk (these partners have no SRM priority). */
+  const byCadence = (risk: 'low' | 'high') => (adoptedAt: Date) => plus(adoptedAt, policy.reviewCadence![risk]);
   const threeStages: Case['steps'] = [
     [tom, 'LEGAL_REVIEW'],
     [lex, 'HEAD_OF_SERVICE'],
@@ -281,7 +315,7 @@ describe('full approval', () => {
   ];
   it.each<Case>([
     { name: 'low risk: the head of service decides under mandate', change: {}, steps: threeStages, reviewDueAt: byReviewDate },
-    { name: 'no review date: review after the review period', change: { reviewDate: null }, steps: threeStages, reviewDueAt: byReviewPeriod },
+    { name: 'no review date: review after the cadence of its risk', change: { reviewDate: null }, steps: threeStages, reviewDueAt: byCadence('low') },
     {
       name: 'a ministerial form: the minister decides',
       change: MINISTERIAL,
@@ -303,7 +337,7 @@ describe('full approval', () => {
         [hans, 'MINISTER'],
         [mia, 'ACTIVE'],
       ],
-      reviewDueAt: byReviewPeriod,
+      reviewDueAt: byCadence('high'),
     },
   ])('$name', ({ change, steps, reviewDueAt }) => {
     const pipeline = draft(change);

@@ -10,7 +10,7 @@ import { mayReadNote } from '../../domain/need-to-know';
 import { Outcome, quorumFor, revisionFacts, STAGE_ROLE } from '../../domain/pipeline';
 import { type ReviewLinkClaims, verifyReviewLink } from '../../domain/review-link';
 import { freeText } from '../../domain/text';
-import { momentInWords, reviewOf, STATUS_NAME } from '../../domain/wording';
+import { cadenceInWords, momentInWords, reviewOf, STATUS_NAME } from '../../domain/wording';
 import type { RouteDeps } from '../app-deps';
 import { ApiError, isUnavailable } from '../errors';
 import { UnderWay } from '../note-service';
@@ -119,7 +119,7 @@ export const reviewRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => 
       reviewerName: person.name,
       stage: claims.stage,
       quorum,
-      reviewPeriodMs: policy.reviewPeriodMs,
+      cadence: cadenceInWords(policy),
       changes: before ? { since: seen!, fields: revisionDiff(before.content, note.content) } : null,
       ...form,
     });

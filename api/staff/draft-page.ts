@@ -23,7 +23,8 @@ export interface Message {
 /** What the form needs besides the values: the review date's window is the configuration's. */
 export interface FormSettings {
   reviewDateMaxMs: number;
-  reviewPeriodMs: number;
+  /** When a note without a review date is reviewed, in words (`cadenceInWords`). */
+  cadence: string;
 }
 
 export const notePath = (noteId: string) => `${STAFF_PREFIX}/notes/${noteId}`;
@@ -108,17 +109,10 @@ function fieldsView(values: NoteFormValues, problems: FieldProblem[], settings: 
         'date',
         values.reviewDate,
         `When the note is to be assessed anew. When you submit, it must lie after today (${dayInWords(today)}) and no later than ${dayInWords(latest)}. ` +
-          `Without a date, the note is reviewed ${periodInWords(settings.reviewPeriodMs)} after it is adopted.`,
+          `Without a date, the note is reviewed ${settings.cadence}.`,
       ),
     ],
   };
-}
-
-const DAY_MS = 86_400_000;
-function periodInWords(ms: number): string {
-  const days = Math.round(ms / DAY_MS);
-  if (days >= 365 && days % 365 === 0) return days === 365 ? 'one year' : `${days / 365} years`;
-  return days === 1 ? 'one day' : `${days} days`;
 }
 
 /** The problems listed at the top, each linking to its field. */

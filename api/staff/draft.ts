@@ -4,7 +4,7 @@ import { contentSha256, type NoteView } from '../../db/notes';
 import { findPartner } from '../../db/partners';
 import { NoteContent } from '../../domain/note-content';
 import { draftRefusal, Revision } from '../../domain/pipeline';
-import { noteRef } from '../../domain/wording';
+import { cadenceInWords, noteRef } from '../../domain/wording';
 import type { RouteDeps } from '../app-deps';
 import { requireRole } from '../auth';
 import { ApiError, isUnavailable } from '../errors';
@@ -43,7 +43,7 @@ const HIDDEN = { schema: { hide: true } };
 const NOT_SAVED = 'Your text is below, as you typed it.';
 
 export const draftRoutes: FastifyPluginAsync<RouteDeps> = async (app, { sql, noteService: service, reviewDateMaxMs, policy }) => {
-  const settings: FormSettings = { reviewDateMaxMs, reviewPeriodMs: policy.reviewPeriodMs };
+  const settings: FormSettings = { reviewDateMaxMs, cadence: cadenceInWords(policy) };
   const notFound = () => new ApiError(404, 'no such page');
   const noteId = (request: FastifyRequest) => {
     const params = Params.safeParse(request.params);
