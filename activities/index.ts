@@ -1,4 +1,6 @@
 import type { Sql } from '../db/client';
+import { createConditionActivities } from './conditions';
+import { createConsentActivities } from './consent-transition';
 import { createMailDeliveryActivities, type MailConfig, type ReviewLinkConfig } from './mail-delivery';
 import { createReadModelActivities } from './read-model';
 import { createReassessmentActivities } from './reassessment';
@@ -15,6 +17,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createReadModelActivities(deps),
     ...createReassessmentActivities(deps),
     ...createMailDeliveryActivities(deps),
+    ...createConditionActivities(deps),
+    ...createConsentActivities(deps),
   };
 }
 

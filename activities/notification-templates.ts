@@ -1,13 +1,43 @@
 import { join } from 'node:path';
 import { Eta } from 'eta';
+import type { ConsentStage } from '../domain/consent';
 import type { Stage } from '../domain/pipeline';
-import { noteRef, STAGE_NAME, utcMinute } from '../domain/wording';
+import { conditionRef, consentRef, noteRef, STAGE_NAME, utcMinute } from '../domain/wording';
 
 /**
  * The emails, plain text and HTML. Need to know: they name a note only by its opaque reference,
  * the stage and the due time, never the partner, country, risk or any content (DOMAIN.md).
  */
-export const MAIL_KINDS = ['review_requested', 'reminder', 'escalation', 'changes_requested', 'rejected', 'adopted', 'review_due_soon', 'new_review_link'] as const;
+/** A consent request's mail: to its reviewers (with a personal link), and to its drafter on a decision and about the answer. */
+export const CONSENT_MAIL_KINDS = [
+  'consent_review_requested',
+  'consent_reminder',
+  'consent_escalation',
+  'consent_changes_requested',
+  'consent_rejected',
+  'consent_approved',
+  'consent_answer_due',
+  'consent_answer_reminder',
+  'consent_lapsed',
+] as const;
+export type ConsentMailKind = (typeof CONSENT_MAIL_KINDS)[number];
+export const isConsentMailKind = (kind: MailKind): kind is ConsentMailKind => (CONSENT_MAIL_KINDS as readonly string[]).includes(kind);
+
+export const MAIL_KINDS = [
+  'review_requested',
+  'reminder',
+  'escalation',
+  'changes_requested',
+  'rejected',
+  'adopted',
+  'review_due_soon',
+  'new_review_link',
+  'condition_assigned',
+  'condition_due',
+  'condition_reminder',
+  'condition_escalated',
+  ...CONSENT_MAIL_KINDS,
+] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 export interface MailFacts {
@@ -20,6 +50,8 @@ export interface MailFacts {
   link: string | null;
   /** The application's base URL (PUBLIC_BASE_URL). */
   baseUrl: string;
+  /** The condition of the note a condition's mail is about: named by its number, linked by its id. */
+  condition?: { id: string; position: number } | null;
 }
 
 export interface Mail {
@@ -32,13 +64,16 @@ export interface Mail {
 type Told = MailFacts & { ref: string };
 
 /** A stage as a sentence names it; a due time, or that none is set. */
-const stage = (f: Told) => STAGE_NAME[f.stage!].toLowerCase();
+const stage = (f: { stage: Stage | null }) => STAGE_NAME[f.stage!].toLowerCase();
 const day = (iso: string | null) => (iso ? utcMinute(iso) : 'not set');
+/** A condition as a sentence names it: `WN-1A2B3C4D condition 2`; never its text. */
+const condition = (f: Told) => conditionRef(f.noteId, f.condition!.position);
+const CLOSE_IT = 'Close it in the application with the evidence that it is met.';
 const views = new Eta({ views: join(__dirname, 'mail'), cache: true });
 const FOOTER = 'This message carries no content of the note; open it only on an accredited workstation.';
 
 /** What each kind says: a subject line and the paragraphs of its body. */
-const WORDING: Record<MailKind, (f: Told) => { subject: string; lines: string[] }> = {
+const WORDING: Record<Exclude<MailKind, ConsentMailKind>, (f: Told) => { subject: string; lines: string[] }> = {
   review_requested: (f) => ({
     subject: `Review requested: weighing note ${f.ref} (${stage(f)})`,
     lines: [`Weighing note ${f.ref} awaits your decision at the ${stage(f)} stage.`, `Due: ${day(f.dueAt)}.`],
@@ -67,11 +102,92 @@ const WORDING: Record<MailKind, (f: Told) => { subject: string; lines: string[] 
     subject: `New review link: weighing note ${f.ref} (${stage(f)})`,
     lines: [`Here is the new link you asked for. Weighing note ${f.ref} awaits your decision at the ${stage(f)} stage.`, `Due: ${day(f.dueAt)}.`],
   }),
+  // A condition of an adopted note: its owner is told when it becomes theirs, when it falls due and
+  // after; the escalation role once it has had its reminders. The number names it, never its text.
+  condition_assigned: (f) => ({
+    subject: `Condition assigned: ${condition(f)}`,
+    lines: [`Condition ${f.condition!.position} of weighing note ${f.ref} is yours to see to.`, `Due: ${day(f.dueAt)}.`, CLOSE_IT],
+  }),
+  condition_due: (f) => ({
+    subject: `Condition due: ${condition(f)}`,
+    lines: [`Condition ${f.condition!.position} of weighing note ${f.ref} fell due ${day(f.dueAt)}.`, CLOSE_IT],
+  }),
+  condition_reminder: (f) => ({
+    subject: `Reminder: ${condition(f)} is overdue`,
+    lines: [`Condition ${f.condition!.position} of weighing note ${f.ref} is still open; it was due ${day(f.dueAt)}.`, CLOSE_IT],
+  }),
+  condition_escalated: (f) => ({
+    subject: `Escalation: ${condition(f)} is overdue`,
+    lines: [`Condition ${f.condition!.position} of weighing note ${f.ref} was due ${day(f.dueAt)} and has had its reminders.`, 'It is escalated to you.'],
+  }),
 };
 
-export function renderMail(kind: MailKind, facts: MailFacts): Mail {
+/** A consent request's mail: named by its reference (`TP-…`), never by partner, recipient, information or text. */
+export interface ConsentMailFacts {
+  consentId: string;
+  stage: ConsentStage | null;
+  /** The open stage's due time, or the answer's. */
+  dueAt: string | null;
+  link: string | null;
+  baseUrl: string;
+}
+type ConsentTold = ConsentMailFacts & { ref: string };
+
+const SEND_AND_RECORD = 'Send it, and record the partner’s answer in the application once it comes.';
+const CONSENT_WORDING: Record<ConsentMailKind, (f: ConsentTold) => { subject: string; lines: string[] }> = {
+  consent_review_requested: (f) => ({
+    subject: `Review requested: consent request ${f.ref} (${stage(f)})`,
+    lines: [`Consent request ${f.ref} awaits your decision at the ${stage(f)} stage.`, `Due: ${day(f.dueAt)}.`],
+  }),
+  consent_reminder: (f) => ({
+    subject: `Reminder: consent request ${f.ref} is overdue (${stage(f)})`,
+    lines: [`Consent request ${f.ref} still awaits your decision at the ${stage(f)} stage.`, `It was due ${day(f.dueAt)}.`],
+  }),
+  consent_escalation: (f) => ({
+    subject: `Escalation: consent request ${f.ref} is overdue at ${stage(f)}`,
+    lines: [`The ${stage(f)} stage of consent request ${f.ref} was due ${day(f.dueAt)} and has had its reminders.`, 'It is escalated to you.'],
+  }),
+  consent_changes_requested: (f) => ({
+    subject: `Changes requested: consent request ${f.ref}`,
+    lines: [`A reviewer has asked for changes to consent request ${f.ref}; it is back in draft.`],
+  }),
+  consent_rejected: (f) => ({ subject: `Rejected: consent request ${f.ref}`, lines: [`Consent request ${f.ref} has been rejected.`] }),
+  consent_approved: (f) => ({
+    subject: `Approved for sending: consent request ${f.ref}`,
+    lines: [`The head of service has approved sending consent request ${f.ref} to the originating partner.`, SEND_AND_RECORD, `The answer is due ${day(f.dueAt)}.`],
+  }),
+  consent_answer_due: (f) => ({
+    subject: `Answer due: consent request ${f.ref}`,
+    lines: [`The partner’s answer to consent request ${f.ref} was due ${day(f.dueAt)} and has not been recorded.`, 'Record it in the application once it comes, or chase it.'],
+  }),
+  consent_answer_reminder: (f) => ({
+    subject: `Reminder: no answer to consent request ${f.ref}`,
+    lines: [`No answer to consent request ${f.ref} has been recorded; it was due ${day(f.dueAt)}.`, 'Without an answer the request lapses.'],
+  }),
+  consent_lapsed: (f) => ({
+    subject: `Lapsed: consent request ${f.ref}`,
+    lines: [`No answer to consent request ${f.ref} was recorded in time: it has lapsed, and gives no consent.`],
+  }),
+};
+
+/** A message of the lines, its one action, and the footer, as text and as HTML. */
+function compose(subject: string, lines: string[], action: { label: string; href: string }, footer: string): Mail {
+  const text = [...lines, '', `${action.label}: ${action.href}`, '', footer].join('\n');
+  return { subject, text, html: views.render('notification', { lines, action, footer }) };
+}
+
+export function renderConsentMail(kind: ConsentMailKind, facts: ConsentMailFacts): Mail {
+  const { subject, lines } = CONSENT_WORDING[kind]({ ...facts, ref: consentRef(facts.consentId) });
+  const action = facts.link ? { label: 'Read the request and decide', href: facts.link } : { label: 'Sign in to read it', href: `${facts.baseUrl}/app/consents/${facts.consentId}` };
+  return compose(subject, lines, action, 'This message carries no content of the request; open it only on an accredited workstation.');
+}
+
+export function renderMail(kind: Exclude<MailKind, ConsentMailKind>, facts: MailFacts): Mail {
   const { subject, lines } = WORDING[kind]({ ...facts, ref: noteRef(facts.noteId) });
-  const action = facts.link ? { label: 'Read the note and decide', href: facts.link } : { label: 'Sign in to read it', href: `${facts.baseUrl}/app/notes/${facts.noteId}` };
-  const text = [...lines, '', `${action.label}: ${action.href}`, '', FOOTER].join('\n');
-  return { subject, text, html: views.render('notification', { lines, action, footer: FOOTER }) };
+  const action = facts.link
+    ? { label: 'Read the note and decide', href: facts.link }
+    : facts.condition
+      ? { label: 'Sign in to open the condition', href: `${facts.baseUrl}/app/conditions/${facts.condition.id}` }
+      : { label: 'Sign in to read it', href: `${facts.baseUrl}/app/notes/${facts.noteId}` };
+  return compose(subject, lines, action, FOOTER);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { InTransaction, Tx } from '../db/client';
 import { type NoteState, type Stage, STAGE_ROLE } from '../domain/pipeline';
 import type { Role } from '../domain/roles';
-import type { MailKind } from './notification-templates';
+import type { ConsentMailKind, MailKind } from './notification-templates';
 import type { Transition } from './read-model';
 
 interface Addressee {
@@ -38,7 +38,9 @@ export async function audienceFor(tx: InTransaction, { state, action, decision }
 interface OutboxEntry {
   /** Unique per message: a retried request queues nothing twice. */
   key: string;
-  noteId: string;
+  /** What the message is about: a note, or a consent request (`consentId`). */
+  noteId: string | null;
+  consentId?: string;
   recipientId: string;
   kind: MailKind;
   stage: Stage | null;
@@ -47,6 +49,8 @@ interface OutboxEntry {
   /** The review link's id (its `jti`), for a message that asks its recipient to decide. */
   linkId: string | null;
   createdAt: Date;
+  /** The condition of the note the message is about, for a condition's mail. */
+  conditionId?: string;
 }
 
 /** When a message was queued, and whether by this request (`first`) or one before it with the same key. */
@@ -60,8 +64,8 @@ async function enqueue(tx: Tx, m: OutboxEntry): Promise<QueuedAt | undefined> {
   // The outer select sees the outbox as it was before the insert: a row there was queued before.
   const [row] = await tx<QueuedAt[]>`
     with queued as (
-      insert into outbox (id, key, note_id, recipient_id, address, kind, stage, revision, due_at, link_id, created_at)
-      select ${randomUUID()}, ${m.key}, ${m.noteId}, ${m.recipientId}, email, ${m.kind}, ${m.stage}, ${m.revision}, ${m.dueAt}, ${m.linkId}, ${m.createdAt}
+      insert into outbox (id, key, note_id, recipient_id, address, kind, stage, revision, due_at, link_id, created_at, condition_id, consent_id)
+      select ${randomUUID()}, ${m.key}, ${m.noteId}, ${m.recipientId}, email, ${m.kind}, ${m.stage}, ${m.revision}, ${m.dueAt}, ${m.linkId}, ${m.createdAt}, ${m.conditionId ?? null}, ${m.consentId ?? null}
       from people where id = ${m.recipientId}
       on conflict (key) do nothing
       returning created_at)
@@ -120,4 +124,45 @@ export async function queueNewReviewLink(sql: Tx, r: NewLinkRequest): Promise<Qu
     linkId: randomUUID(),
     createdAt: new Date(),
   });
+}
+
+/** A condition's mail: what it is about, and the event that causes it (unique per condition). */
+export interface ConditionMail {
+  noteId: string;
+  conditionId: string;
+  kind: Extract<MailKind, `condition_${string}`>;
+  /** Names the event within the condition (`created`, a change's id, a nudge's moment): a retried activity queues nothing twice. */
+  event: string;
+  revision: number;
+  dueAt: string;
+  at: Date;
+}
+
+/** Queues a condition's mail to each recipient, as a row of its note's outbox, sent with the note's mail. */
+export async function queueConditionMail(tx: Tx, m: ConditionMail, recipients: readonly string[]): Promise<void> {
+  for (const personId of recipients) {
+    await enqueue(tx, {
+      key: `${m.noteId}/condition/${m.conditionId}/${m.event}/${m.kind}/${personId}`,
+      noteId: m.noteId,
+      recipientId: personId,
+      kind: m.kind,
+      stage: null,
+      revision: m.revision,
+      dueAt: m.dueAt,
+      linkId: null,
+      createdAt: m.at,
+      conditionId: m.conditionId,
+    });
+  }
+}
+
+/** The active holders of a role: where an overdue condition escalates to. */
+export async function holdersOf(tx: Tx, role: Role): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`select id from people where active and ${role} = any(roles) order by id`;
+  return rows.map((row) => row.id);
+}
+
+/** Queues one message about a consent request (its transition keys it, as a note's are keyed). */
+export function queueConsentMail(tx: Tx, m: Omit<OutboxEntry, 'noteId' | 'consentId' | 'kind' | 'conditionId'> & { consentId: string; kind: ConsentMailKind }): Promise<QueuedAt | undefined> {
+  return enqueue(tx, { ...m, noteId: null });
 }

@@ -2,10 +2,13 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { EncryptionCodec } from '../codec/encryption-codec';
 import type { Config } from '../config/env';
-import { policyFrom } from '../config/policy';
+import { consentPolicyFrom, policyFrom } from '../config/policy';
 import type { Sql } from '../db/client';
+import type { ConsentPolicy } from '../domain/consent';
 import type { Policy } from '../domain/pipeline';
 import { createTokenVerifier, type TokenVerifier } from './auth';
+import type { ConsentService } from './consent-service';
+import { consentWorkflows, type ConsentWorkflows } from './consent-workflow';
 import type { NoteService } from './note-service';
 import type { SessionPolicy } from './staff-session';
 import type { OidcOptions } from './staff/oidc';
@@ -26,6 +29,9 @@ export interface AppDeps {
   verify: TokenVerifier;
   /** The rules each new note's workflow is started with. */
   policy: Policy;
+  consents: ConsentWorkflows;
+  /** The rules each new consent request's workflow is started with. */
+  consentPolicy: ConsentPolicy;
   /** How far ahead a note's review date may lie when it is submitted. */
   reviewDateMaxMs: number;
   /** How long one call to Temporal may take (TEMPORAL_CALL_TIMEOUT). */
@@ -49,6 +55,7 @@ export interface AppDeps {
 /** What routes and pages are handed: the dependencies, and the services built from them once. */
 export interface RouteDeps extends AppDeps {
   noteService: NoteService;
+  consentService: ConsentService;
 }
 
 export const RATE_LIMITS: RateLimits = { reviewPerMinute: 60, failedAuthPerMinute: 20 };
@@ -61,6 +68,8 @@ export function appDeps(config: Config, sql: Sql, temporal: Client): AppDeps {
     notes: noteWorkflows(temporal, config.TEMPORAL_TASK_QUEUE, config.TEMPORAL_CALL_TIMEOUT),
     verify: createTokenVerifier(config),
     policy: policyFrom(config),
+    consents: consentWorkflows(temporal, config.TEMPORAL_TASK_QUEUE, config.TEMPORAL_CALL_TIMEOUT),
+    consentPolicy: consentPolicyFrom(config),
     reviewDateMaxMs: config.REVIEW_DATE_MAX,
     temporalCallTimeoutMs: config.TEMPORAL_CALL_TIMEOUT,
     reviewLinkSecret: config.REVIEW_LINK_SECRET,

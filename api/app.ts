@@ -8,17 +8,22 @@ import type { AppDeps, RouteDeps } from './app-deps';
 import { createAuthenticator } from './auth';
 import { errorHandler, sendError } from './errors';
 import { harden, SERVER_OPTIONS } from './hardening';
+import { consentService } from './consent-service';
 import { noteService } from './note-service';
 import { STAFF_PREFIX } from './staff/render';
 import { staffApp } from './staff/staff-app';
 import { staffSessions } from './staff-session';
 import { auditRoutes } from './routes/audit';
 import { codecRoutes } from './routes/codec';
+import { consentReviewRoutes } from './routes/consent-review';
+import { consentRoutes } from './routes/consents';
+import { conditionRoutes } from './routes/conditions';
 import { healthRoutes } from './routes/health';
 import { homeRoutes } from './routes/home';
 import { noteRoutes } from './routes/notes';
 import { partnerRoutes } from './routes/partners';
 import { peopleRoutes } from './routes/people';
+import { portfolioRoutes } from './routes/portfolio';
 import { reviewRoutes } from './routes/review';
 import { taskRoutes } from './routes/tasks';
 
@@ -35,7 +40,7 @@ export interface AppOptions {
 }
 
 export async function buildApp(appDeps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
-  const deps: RouteDeps = { ...appDeps, noteService: noteService(appDeps) };
+  const deps: RouteDeps = { ...appDeps, noteService: noteService(appDeps), consentService: consentService(appDeps) };
   const app = Fastify({
     ...SERVER_OPTIONS,
     logger: options.logger ?? false,
@@ -74,6 +79,7 @@ export async function buildApp(appDeps: AppDeps, options: AppOptions = {}): Prom
   await app.register(homeRoutes, deps);
   await app.register(healthRoutes, deps);
   await app.register(reviewRoutes, deps);
+  await app.register(consentReviewRoutes, deps);
   await app.register(codecRoutes, { ...deps, authenticate, prefix: '/codec' });
   const { session, developmentSignIn, oidc } = deps.staff;
   await app.register(staffApp, {
@@ -90,6 +96,9 @@ export async function buildApp(appDeps: AppDeps, options: AppOptions = {}): Prom
     await authenticated.register(noteRoutes, deps);
     await authenticated.register(taskRoutes, deps);
     await authenticated.register(auditRoutes, deps);
+    await authenticated.register(consentRoutes, deps);
+    await authenticated.register(conditionRoutes, deps);
+    await authenticated.register(portfolioRoutes, deps);
   });
   return app;
 }

@@ -41,14 +41,14 @@ export const REFUSED = [401, 403, 404];
 const NoteParams = z.object({ id: z.uuid() });
 
 /**
- * An onSend hook for routes on one note, of the API and the staff pages: a refused attempt (401, 403,
- * 404) goes on the record with who tried (the person if known, by token or session, the client address
+ * An onSend hook for routes on one note (or one consent request), of the API and the staff pages: a
+ * refused attempt (401, 403, 404) goes on the record with who tried (the person if known, by token or session, the client address
  * otherwise), so the auditor sees it. The audit trail names the note and the route, never what was
  * sent. A request that presented no token at all is no one's attempt, and costs nothing to send: it
  * stays in the access log, so the trail cannot be flooded anonymously (tokens refused are, besides,
  * limited per address).
  */
-export function auditRefusals(sql: Sql) {
+export function auditRefusals(sql: Sql, about: 'note' | 'consent' = 'note') {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const params = NoteParams.safeParse(request.params);
     if (!REFUSED.includes(reply.statusCode) || !params.success) return;
@@ -56,9 +56,9 @@ export function auditRefusals(sql: Sql) {
     try {
       await auditEvent(sql, {
         actorId: (request.actor ?? request.staff?.actor)?.id ?? null,
-        action: 'note.access_refused',
-        noteId: params.data.id,
-        details: { status: reply.statusCode, method: request.method, route: request.routeOptions.url ?? null, ip: request.ip },
+        action: `${about}.access_refused`,
+        noteId: about === 'note' ? params.data.id : null,
+        details: { ...(about === 'consent' ? { consentId: params.data.id } : {}), status: reply.statusCode, method: request.method, route: request.routeOptions.url ?? null, ip: request.ip },
       });
     } catch (error) {
       // The refusal stands whether or not it could be recorded; the log says it could not.

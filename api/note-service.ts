@@ -6,7 +6,6 @@ import {
   contentSha256,
   currentNoteOf,
   dropPendingRevision,
-  dropStagedComment,
   dropUnstartedNote,
   findRevision,
   insertNote,
@@ -15,7 +14,6 @@ import {
   listNotes,
   markStarted,
   type NoteFilter,
-  stageComment,
   tasksFor,
   type NoteView,
 } from '../db/notes';
@@ -30,6 +28,7 @@ import { decideUpdate, reassessUpdate, reviseUpdate, submitUpdate, withdrawUpdat
 import { requireRole } from './auth';
 import { ApiError } from './errors';
 import { readableNote, shownNote } from './note-access';
+import { stagedText } from './staged-text';
 import type { NoteWorkflows } from './note-workflow';
 
 export interface NoteServiceDeps {
@@ -48,12 +47,7 @@ export interface DecisionInput {
   comment?: string;
 }
 
-/** The same request sent twice (a review link's button pressed twice): the first is being recorded. */
-export class UnderWay extends ApiError {
-  constructor() {
-    super(409, 'this request is being recorded already');
-  }
-}
+export { UnderWay } from './staged-text';
 
 /**
  * What staff do with notes, for the JSON API and the staff pages alike: each rule is checked here (or
@@ -94,22 +88,8 @@ export function noteService({ sql, notes, policy, reviewDateMaxMs, temporalCallT
   const secondNote = (noteId: string | undefined) =>
     new ApiError(409, `the partner has a current note${noteId ? ` (${noteId})` : ''}: assess it anew by re-assessing that note once it is ACTIVE`, noteId ? { noteId } : undefined);
 
-  /**
-   * Runs a request whose free text is kept in PostgreSQL under its id, dropped again if the workflow
-   * refuses. An id the caller brings (a review link's) may come twice: while text under it is being
-   * recorded, the second is refused; text staged longer ago than a call to Temporal may take belongs
-   * to an attempt that never heard back, and the new one takes its place.
-   */
-  async function withText<T>(id: string, text: string | undefined, send: () => Promise<T>): Promise<T> {
-    if (text && !(await stageComment(sql, id, text, 2 * temporalCallTimeoutMs))) throw new UnderWay();
-    try {
-      return await send();
-    } catch (error) {
-      // Only a refusal is known to have changed nothing; after an unknown outcome the text may belong to a recorded request.
-      if (text && error instanceof ApiError) await dropStagedComment(sql, id);
-      throw error;
-    }
-  }
+  /** Runs a request whose free text is kept in PostgreSQL under its id (`stagedText`). */
+  const withText = stagedText(sql, temporalCallTimeoutMs);
 
   return {
     show,

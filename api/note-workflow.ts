@@ -59,7 +59,7 @@ export function noteWorkflows(client: Client, taskQueue: string, callTimeoutMs: 
   };
 }
 
-function asApiError(error: unknown): unknown {
+export function asApiError(error: unknown): unknown {
   if (error instanceof WorkflowNotFoundError) return new ApiError(409, 'the note’s approval has ended');
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && isRefusalKind(error.cause.type)) {
     return new ApiError(REFUSAL_STATUS[error.cause.type], error.cause.message);

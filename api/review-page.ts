@@ -11,7 +11,7 @@ import {
   momentInWords,
   noteRef,
   PARTNER_KIND_NAME,
-  RELATIONSHIP_NAME,
+  relationshipsInWords,
   reviewOf,
   RISK_NAME,
   srmPriorityName,
@@ -75,7 +75,7 @@ export function reviewPage(m: ReviewPageModel): string {
       ['Service', partner.name],
       ['Country', partner.country],
       ['Kind', PARTNER_KIND_NAME[partner.kind]],
-      ['Relationship', RELATIONSHIP_NAME[partner.relationship]],
+      ['Relationships', relationshipsInWords(partner.relationships)],
       ['SRM priority', srmPriorityName(partner.srmPriority)],
     ],
     fields: [

@@ -112,8 +112,18 @@ export const EnvSchema = z
     REVIEW_REMINDER_LEAD: duration.prefault('60d'),
     /** How far ahead a note's own review date may lie (five years). */
     REVIEW_DATE_MAX: duration.prefault('1826d'),
+    /** How long each condition of an adopted note has before it is due (then reminded and escalated as a stage is). */
+    CONDITION_DUE: duration.prefault('90d'),
     QUORUM_DEFAULT: count(1).default(1),
     QUORUM_LEGAL_HIGH_RISK: count(1).default(2),
+    // Consent requests (the third-party rule): the review stages' due times (reminders and escalation
+    // as a note's), and once a request is sent, when the partner's answer is due, how often its drafter
+    // is reminded after that, and how long after the due time the request lapses unanswered.
+    CONSENT_DUE_LEGAL_REVIEW: duration.prefault('5d'),
+    CONSENT_DUE_HEAD_OF_SERVICE: duration.prefault('3d'),
+    CONSENT_ANSWER_DUE: duration.prefault('30d'),
+    CONSENT_REMINDER_INTERVAL: duration.prefault('7d'),
+    CONSENT_LAPSE_AFTER: duration.prefault('30d'),
   })
   .superRefine((env, ctx) => {
     // The identity provider and its client come together, or not at all.

@@ -1,3 +1,4 @@
+import type { ConsentPolicy } from '../domain/consent';
 import type { Policy } from '../domain/pipeline';
 import type { Config } from './env';
 
@@ -18,5 +19,19 @@ export function policyFrom(config: Config): Policy {
     reviewPeriodMs: config.REVIEW_CADENCE_MEDIUM,
     reviewCadence: { high: config.REVIEW_CADENCE_HIGH, medium: config.REVIEW_CADENCE_MEDIUM, low: config.REVIEW_CADENCE_LOW, priority1MaxMs: config.REVIEW_CADENCE_PRIORITY_1_MAX },
     reviewReminderLeadMs: config.REVIEW_REMINDER_LEAD,
+    conditionDueMs: config.CONDITION_DUE,
+  };
+}
+
+/** The rules each new consent request's workflow carries for its whole life. */
+export function consentPolicyFrom(config: Config): ConsentPolicy {
+  return {
+    stageDueMs: { LEGAL_REVIEW: config.CONSENT_DUE_LEGAL_REVIEW, HEAD_OF_SERVICE: config.CONSENT_DUE_HEAD_OF_SERVICE },
+    reminderIntervalMs: config.REMINDER_INTERVAL,
+    escalateAfterReminders: config.ESCALATE_AFTER_REMINDERS,
+    escalationRole: config.ESCALATION_ROLE,
+    answerDueMs: config.CONSENT_ANSWER_DUE,
+    answerReminderIntervalMs: config.CONSENT_REMINDER_INTERVAL,
+    lapseAfterMs: config.CONSENT_LAPSE_AFTER,
   };
 }

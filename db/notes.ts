@@ -153,7 +153,7 @@ export async function projectState(tx: Tx, s: NoteState): Promise<void> {
 }
 
 /** The read grant of `domain/need-to-know` as a condition on `notes n`: the same rule, in SQL. */
-function readableBy(sql: Sql, grant: ReadGrant) {
+export function readableBy(sql: Sql, grant: ReadGrant) {
   if (grant.everyNote) return sql`n.started`;
   const drafted = grant.draftedBy ? sql`n.drafter_id = ${grant.draftedBy}` : sql`false`;
   return sql`n.started and (${drafted} or n.reached_stages && ${grant.stages}::text[])`;

@@ -50,7 +50,7 @@ const log = (line: string) => console.log(line);
 
 /** A note for a partner of its own (one current note per partner), created and, if asked, submitted. */
 async function newNote(call: ProductApi, submit: boolean, timings?: { create: number[]; submit: number[] }): Promise<string> {
-  const partner = await call<{ id: string }>('joke.hendriks', 'POST', '/partners', { name: `Bench ${randomUUID()}`, country: 'Benchland', kind: 'civil', relationship: 'eu', srmPriority: 3 });
+  const partner = await call<{ id: string }>('joke.hendriks', 'POST', '/partners', { name: `Bench ${randomUUID()}`, country: 'Benchland', kind: 'civil', relationships: [{ kind: 'eu', since: '2020-01-01' }] });
   const created = await call<{ id: string }>('anna.devries', 'POST', '/notes', { partnerId: partner.body.id, content: CONTENT });
   timings?.create.push(created.ms);
   if (submit) {

@@ -8,6 +8,7 @@ import { appDeps } from '../api/app-deps';
 import { createTemporalClient } from '../clients/temporal-client';
 import { type Config, loadConfig } from '../config/env';
 import { closeSql, createSql, type Sql } from '../db/client';
+import type { ConsentPolicy } from '../domain/consent';
 import type { Policy } from '../domain/pipeline';
 import { activityDeps } from '../worker/run-worker';
 import { createWorker } from '../worker/create-worker';
@@ -17,6 +18,8 @@ export interface InProcessStackOptions {
   temporalAddress: string;
   databaseUrl: string;
   policy: Policy;
+  /** The consent requests' rules; the configuration's defaults otherwise. */
+  consentPolicy?: ConsentPolicy;
   jwtSecret: string;
   smtpUrl: string;
   reviewLinkSecret: string;
@@ -86,7 +89,8 @@ export async function startInProcessStack(options: InProcessStackOptions): Promi
   });
   const connection = await Connection.connect({ address: options.temporalAddress });
   const client = createTemporalClient(connection, config.TEMPORAL_NAMESPACE, config.PAYLOAD_KEYS);
-  const app = await buildApp({ ...appDeps(config, sql, client), policy: options.policy }, { logger: options.logger });
+  const consentPolicy = options.consentPolicy ? { consentPolicy: options.consentPolicy } : {};
+  const app = await buildApp({ ...appDeps(config, sql, client), policy: options.policy, ...consentPolicy }, { logger: options.logger });
   if (options.port !== undefined) await app.listen({ port: options.port, host: '127.0.0.1' });
   // Started last: a worker left running by a failed set-up would keep the process from ending.
   const nativeConnection = await NativeConnection.connect({ address: options.temporalAddress });

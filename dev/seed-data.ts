@@ -1,4 +1,4 @@
-import type { PartnerInput } from '../domain/partner';
+import type { PartnerInput, SrmPriorityInput } from '../domain/partner';
 import type { Person } from '../db/people';
 
 /** A realistic cast for development and tests: every role of DOMAIN.md, fictional people. */
@@ -16,9 +16,39 @@ export const SEED_PEOPLE: Person[] = [
   { id: 'karel.smits', name: 'Karel Smits', email: 'karel.smits@mivd.example', roles: ['operator'], active: true },
 ];
 
-/** Fictional partner services; the names only suggest the kinds of relationship the product handles. */
-export const SEED_PARTNERS: (PartnerInput & { id: string })[] = [
-  { id: '6f1c9a52-2b7e-4c1d-9a43-0d6f4e2b8a11', name: 'Northern Defence Intelligence Service', country: 'Nordland', kind: 'military', relationship: 'bilateral', srmPriority: 1 },
-  { id: '8a2d4e63-3c8f-4d2e-8b54-1e7a5f3c9b22', name: 'Alliance Signals Bureau', country: 'Westmark', kind: 'combined', relationship: 'nato', srmPriority: 2 },
-  { id: '9b3e5f74-4d9a-4e3f-9c65-2f8b6a4dac33', name: 'Directorate of Internal Security', country: 'Eastvale', kind: 'civil', relationship: 'eu', srmPriority: 3 },
+/**
+ * Fictional partner services; the names only suggest the kinds of relationship the product handles.
+ * Each is seeded with the SRM priority the head of service gave it.
+ */
+export const SEED_PARTNERS: (PartnerInput & { id: string; srmPriority: SrmPriorityInput })[] = [
+  {
+    id: '6f1c9a52-2b7e-4c1d-9a43-0d6f4e2b8a11',
+    name: 'Northern Defence Intelligence Service',
+    country: 'Nordland',
+    kind: 'military',
+    relationships: [
+      { kind: 'bilateral', since: '1998-05-12' },
+      { kind: 'nato', since: '2009-04-01' },
+    ],
+    srmPriority: { priority: 1, justification: 'Closest partner on the northern flank: daily exchange and joint operations.' },
+  },
+  {
+    id: '8a2d4e63-3c8f-4d2e-8b54-1e7a5f3c9b22',
+    name: 'Alliance Signals Bureau',
+    country: 'Westmark',
+    kind: 'combined',
+    relationships: [{ kind: 'nato', since: '1999-03-12' }],
+    srmPriority: { priority: 2, justification: 'Signals partner inside NATO; exchange is regular but narrow.' },
+  },
+  {
+    id: '9b3e5f74-4d9a-4e3f-9c65-2f8b6a4dac33',
+    name: 'Directorate of Internal Security',
+    country: 'Eastvale',
+    kind: 'civil',
+    relationships: [
+      { kind: 'eu', since: '2004-05-01' },
+      { kind: 'bilateral', since: '2016-02-01' },
+    ],
+    srmPriority: { priority: 3, justification: 'Occasional exchange on counter-terrorism through the EU.' },
+  },
 ];

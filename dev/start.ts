@@ -131,6 +131,7 @@ async function main(): Promise<void> {
   console.log(`
 Weighing notes is running. Ctrl-C stops what this command started.
 
+  Staff pages     ${apiUrl}/app/   (sign in as any seeded person: development only)
   API             ${apiUrl}   (start here: links to all below)
   API docs        ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)
   Health          ${apiUrl}/health

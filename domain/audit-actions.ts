@@ -1,3 +1,5 @@
+import { CONDITION_ACTION_NAME } from './conditions';
+import { CONSENT_ACTION_NAME } from './consent-story';
 import type { StoryAction } from './note-story';
 
 /**
@@ -12,13 +14,17 @@ type ApiAction =
   | 'partner.updated'
   | 'partner.read'
   | 'partner.list_read'
+  | 'partner.srm_priority_set'
+  | 'portfolio.read'
   | 'person.created'
   | 'person.updated'
   | 'staff.signed_in'
   | 'staff.signed_out';
-export type AuditAction = StoryAction | ApiAction;
+export type AuditAction = StoryAction | ApiAction | keyof typeof CONSENT_ACTION_NAME | keyof typeof CONDITION_ACTION_NAME;
 
 export const AUDIT_ACTION_NAME: Record<AuditAction, string> = {
+  ...CONSENT_ACTION_NAME,
+  ...CONDITION_ACTION_NAME,
   'note.created': 'Note created',
   'note.revised': 'New revision saved',
   'note.submitted': 'Submitted for review',
@@ -37,6 +43,8 @@ export const AUDIT_ACTION_NAME: Record<AuditAction, string> = {
   'partner.updated': 'Partner changed',
   'partner.read': 'Partner read',
   'partner.list_read': 'Partner list read',
+  'partner.srm_priority_set': 'SRM priority set',
+  'portfolio.read': 'Portfolio read',
   'person.created': 'Person added',
   'person.updated': 'Person changed',
   'staff.signed_in': 'Signed in to the staff pages',

@@ -39,3 +39,11 @@ export function mayReadNote(actor: Actor, note: NoteAudience): boolean {
   const grant = readGrant(actor);
   return grant.everyNote || grant.draftedBy === note.drafterId || note.reachedStages.some((stage) => grant.stages.includes(stage));
 }
+
+/**
+ * Need to know of a consent request (the third-party rule): its drafter, legal advisers once it reached
+ * legal review (and after, as for a note sent back), the head of service and the auditor; to anyone
+ * else it does not exist (404). It is the note's rule over the request's own stages (legal review, the
+ * head of service), which no team lead or minister reviews: lists translate the same `readGrant`.
+ */
+export const mayReadConsent = (actor: Actor, request: NoteAudience) => mayReadNote(actor, request);

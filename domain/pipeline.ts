@@ -108,6 +108,11 @@ export const Policy = z.object({
    */
   reviewCadence: z.object({ low: Millis, medium: Millis, high: Millis, priority1MaxMs: Millis }).optional(),
   reviewReminderLeadMs: Millis,
+  /**
+   * How long each condition of an adopted note has before it is due (`domain/conditions`); overdue, it
+   * is reminded and escalated as a stage is. Absent in runs begun before conditions were tracked.
+   */
+  conditionDueMs: Millis.optional(),
 });
 export type Policy = z.infer<typeof Policy>;
 
@@ -307,27 +312,32 @@ export interface DueTimer {
   at: Date;
 }
 
-/** The next deadline the workflow must wake for, if any. Overdue events come at due + k × interval. */
+/** An open review stage's clock: its due time, and the reminders and escalation sent since it opened. */
+export type StageClock = Pick<NoteState, 'remindersSent' | 'escalated' | 'lastNudgeAt'> & { stageDueAt: string };
+
 /**
- * The next deadline the workflow must wake for, if any. An overdue stage is nudged at its due time and
- * then an interval after each nudge, escalating after the set number of reminders. After an outage,
- * then, one reminder goes out, the escalation too if its time passed meanwhile, and the interval
- * starts again: no flood of the reminders missed.
+ * The next nudge of an open stage (a note's, a consent request's). An overdue stage is nudged at its
+ * due time and then an interval after each nudge, escalating after the set number of reminders. After
+ * an outage, then, one reminder goes out, the escalation too if its time passed meanwhile, and the
+ * interval starts again: no flood of the reminders missed.
  */
+export function nextNudge(clock: StageClock, policy: Pick<Policy, 'reminderIntervalMs' | 'escalateAfterReminders'>): DueTimer & { kind: 'remind' | 'escalate' } {
+  const due = Date.parse(clock.stageDueAt);
+  const interval = policy.reminderIntervalMs;
+  const nudges = clock.remindersSent + (clock.escalated ? 1 : 0);
+  // Runs begun before the moment was kept had their nudges on time, so their last one is on the schedule.
+  const last = nudges === 0 ? undefined : clock.lastNudgeAt ? Date.parse(clock.lastNudgeAt) : due + (nudges - 1) * interval;
+  const escalationDue = due + policy.escalateAfterReminders * interval;
+  const lateEscalation = !clock.escalated && last !== undefined && last >= escalationDue;
+  if (lateEscalation) return { kind: 'escalate', at: new Date(last) };
+  const at = new Date(last === undefined ? due : last + interval);
+  return { kind: !clock.escalated && clock.remindersSent >= policy.escalateAfterReminders ? 'escalate' : 'remind', at };
+}
+
+/** The next deadline the workflow must wake for, if any: the open stage's next nudge, or the review date's. */
 export function nextTimer(state: NoteState): DueTimer | undefined {
   const { policy } = state;
-  if (state.status === 'IN_REVIEW' && state.stageDueAt) {
-    const due = Date.parse(state.stageDueAt);
-    const interval = policy.reminderIntervalMs;
-    const nudges = state.remindersSent + (state.escalated ? 1 : 0);
-    // Runs begun before the moment was kept had their nudges on time, so their last one is on the schedule.
-    const last = nudges === 0 ? undefined : state.lastNudgeAt ? Date.parse(state.lastNudgeAt) : due + (nudges - 1) * interval;
-    const escalationDue = due + policy.escalateAfterReminders * interval;
-    const lateEscalation = !state.escalated && last !== undefined && last >= escalationDue;
-    if (lateEscalation) return { kind: 'escalate', at: new Date(last) };
-    const at = new Date(last === undefined ? due : last + interval);
-    return { kind: !state.escalated && state.remindersSent >= policy.escalateAfterReminders ? 'escalate' : 'remind', at };
-  }
+  if (state.status === 'IN_REVIEW' && state.stageDueAt) return nextNudge({ ...state, stageDueAt: state.stageDueAt }, policy);
   if (state.status === 'ACTIVE' && state.reviewDueAt && !state.reassessment && !state.reviewDueHandled) {
     const due = Date.parse(state.reviewDueAt);
     return state.reviewReminderSent
@@ -526,4 +536,5 @@ export const DEFAULT_POLICY: Policy = {
   reviewPeriodMs: 730 * DAY_MS,
   reviewCadence: { high: 365 * DAY_MS, medium: 730 * DAY_MS, low: 1095 * DAY_MS, priority1MaxMs: 730 * DAY_MS },
   reviewReminderLeadMs: 60 * DAY_MS,
+  conditionDueMs: 90 * DAY_MS,
 };

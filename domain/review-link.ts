@@ -1,5 +1,6 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+import { ConsentStage } from './consent';
 import { Revision, Stage } from './pipeline';
 
 /**
@@ -15,10 +16,23 @@ export const ReviewLinkClaims = z.object({
 });
 export type ReviewLinkClaims = z.infer<typeof ReviewLinkClaims>;
 
+/**
+ * The same link for a consent request: bound to one person, request, revision and stage. A note's
+ * link names a `note`, a request's a `consent`; neither passes for the other.
+ */
+export const ConsentLinkClaims = z.object({
+  sub: z.string().min(1),
+  consent: z.uuid(),
+  rev: Revision,
+  stage: ConsentStage,
+  jti: z.uuid(),
+});
+export type ConsentLinkClaims = z.infer<typeof ConsentLinkClaims>;
+
 const key = (secret: string) => new TextEncoder().encode(secret);
 
 /** Issued at the moment the mail was queued: the same claims always give the same link. */
-export function signReviewLink(secret: string, claims: ReviewLinkClaims, expiresAt: Date, issuedAt = new Date()): Promise<string> {
+async function signLink(secret: string, claims: { sub: string; jti: string }, expiresAt: Date, issuedAt: Date): Promise<string> {
   const { sub, jti, ...rest } = claims;
   return new SignJWT(rest)
     .setProtectedHeader({ alg: 'HS256' })
@@ -30,16 +44,23 @@ export function signReviewLink(secret: string, claims: ReviewLinkClaims, expires
 }
 
 /** An expired link is still a genuine one (its signature holds): its claims say whom a new link would go to. */
-export type ReviewLinkCheck = { ok: true; claims: ReviewLinkClaims } | { ok: false; reason: 'expired'; claims: ReviewLinkClaims } | { ok: false; reason: 'invalid' };
+export type LinkCheck<T> = { ok: true; claims: T } | { ok: false; reason: 'expired'; claims: T } | { ok: false; reason: 'invalid' };
+export type ReviewLinkCheck = LinkCheck<ReviewLinkClaims>;
 
-export async function verifyReviewLink(secret: string, token: string): Promise<ReviewLinkCheck> {
+async function verifyLink<T>(schema: z.ZodType<T>, secret: string, token: string): Promise<LinkCheck<T>> {
   try {
     const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'] });
-    const claims = ReviewLinkClaims.safeParse(payload);
+    const claims = schema.safeParse(payload);
     return claims.success ? { ok: true, claims: claims.data } : { ok: false, reason: 'invalid' };
   } catch (error) {
     // jose checks the expiry only after the signature, so an expired link's claims are the issuer's.
-    const claims = error instanceof errors.JWTExpired ? ReviewLinkClaims.safeParse(error.payload) : undefined;
+    const claims = error instanceof errors.JWTExpired ? schema.safeParse(error.payload) : undefined;
     return claims?.success ? { ok: false, reason: 'expired', claims: claims.data } : { ok: false, reason: 'invalid' };
   }
 }
+
+export const signReviewLink = (secret: string, claims: ReviewLinkClaims, expiresAt: Date, issuedAt = new Date()) => signLink(secret, claims, expiresAt, issuedAt);
+export const verifyReviewLink = (secret: string, token: string) => verifyLink(ReviewLinkClaims, secret, token);
+
+export const signConsentLink = (secret: string, claims: ConsentLinkClaims, expiresAt: Date, issuedAt = new Date()) => signLink(secret, claims, expiresAt, issuedAt);
+export const verifyConsentLink = (secret: string, token: string) => verifyLink(ConsentLinkClaims, secret, token);

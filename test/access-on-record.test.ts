@@ -76,7 +76,7 @@ describe('everything that shows content is on the record', () => {
   });
 
   it('records who registers and who reads partners, by id', async () => {
-    const created = await suite.http.call('joke.hendriks', 'POST', '/partners', { name: 'Record Keeping Service', country: 'Archivia', kind: 'civil', relationship: 'bilateral', srmPriority: 4 });
+    const created = await suite.http.call('joke.hendriks', 'POST', '/partners', { name: 'Record Keeping Service', country: 'Archivia', kind: 'civil', relationships: [{ kind: 'bilateral', since: '2020-01-01' }] });
     const { id } = created.json<{ id: string }>();
     await suite.http.call('carla.bakker', 'GET', '/partners');
     await suite.http.call('ivo.peters', 'GET', `/partners/${id}`);

@@ -29,11 +29,12 @@ const LARGEST_BODY_LIMIT = 16 * 1024 * 1024;
 
 /**
  * Rows the product writes on purpose for a refused request or a read (README, "On the record"): a
- * refused attempt on a note (`note.access_refused`) and a read of its content (`note.content_read`,
- * also written when a review page shows a note beside a refused form). The digest leaves out exactly
- * these; every other row of every table must stay as it was after a refused request.
+ * refused attempt on a note or a consent request (`*.access_refused`) and a read of its content
+ * (`*.content_read`, also written when a review page shows a note beside a refused form, or a refused
+ * answer shows the request again). The digest leaves out exactly these; every other row of every
+ * table must stay as it was after a refused request.
  */
-const ON_THE_RECORD = ['note.access_refused', 'note.content_read'];
+const ON_THE_RECORD = ['note.access_refused', 'note.content_read', 'consent.access_refused', 'consent.content_read'];
 
 const html = { default: { content: { 'text/html': {} } } };
 const token = { in: 'path' as const, name: 'token', schema: { type: 'string' as const } };
@@ -44,6 +45,10 @@ const form = (properties: Record<string, JsonSchema>, required: string[]) => ({
 /** The routes the document hides, being HTML pages for people: described in its terms, so that the same generator fuzzes them. */
 const PAGES: Paths = {
   '/review/{token}': {
+    get: { parameters: [token], responses: html },
+    post: { parameters: [token], requestBody: form({ outcome: { type: 'string', enum: ['approve', 'reject', 'request_changes'] }, comment: { type: 'string', maxLength: 20_000 } }, ['outcome']), responses: html },
+  },
+  '/review/consent/{token}': {
     get: { parameters: [token], responses: html },
     post: { parameters: [token], requestBody: form({ outcome: { type: 'string', enum: ['approve', 'reject', 'request_changes'] }, comment: { type: 'string', maxLength: 20_000 } }, ['outcome']), responses: html },
   },
@@ -68,10 +73,10 @@ async function digestQuery(sql: Sql): Promise<string> {
   return `select json_build_object(${digests.join(', ')}) as tables, (select count(*)::int from outbox where status = 'pending') as unsent`;
 }
 
-/** Path values the requests draw on: notes in three states, a partner, a review link and an operator's token. */
+/** Path values the requests draw on: notes in three states, a condition of the adopted one, a partner, a review link, a consent request in review and its link, and an operator's token. */
 async function makeKnownValues(): Promise<string[]> {
   const http = api(suite.stack);
-  const partner = await http.call('joke.hendriks', 'POST', '/partners', { name: 'Fuzzed Partner Service', country: 'Fuzzland', kind: 'civil', relationship: 'eu', srmPriority: 3 });
+  const partner = await http.call('joke.hendriks', 'POST', '/partners', { name: 'Fuzzed Partner Service', country: 'Fuzzland', kind: 'civil', relationships: [{ kind: 'eu', since: '2020-01-01' }] });
   const partnerId = partner.json<{ id: string }>().id;
   // A partner has one current note: the others get partners of their own.
   const draft = await http.createNote('anna.devries', undefined, partnerId);
@@ -80,11 +85,19 @@ async function makeKnownValues(): Promise<string[]> {
   const adopted = await http.createNote('anna.devries');
   await http.submit('anna.devries', adopted);
   for (const reviewer of ['carla.bakker', 'daan.visser', 'gert.mulder']) await http.decide(reviewer, adopted, 'approve');
+  // The adoption makes the note's conditions in a workflow of their own, after the decision answers: they are in before the baseline.
+  const condition = await eventually(async () => (await suite.stack.sql<{ id: string }[]>`select id from conditions where note_id = ${adopted} order by position`)[0]?.id, 'the adopted note’s conditions');
   const ref = `WN-${inReview.slice(0, 8).toUpperCase()}`;
   const mail = await eventually(async () => suite.stack.mail.messages().find((m) => m.subject.includes(ref) && m.text.includes('/review/')), 'the review link mailed');
   const reviewToken = mail.text.match(/\/review\/(\S+)/)![1]!;
+  // A consent request in legal review, and the review link its mail carries.
+  const consentBody = { recipient: 'nato', informationRef: 'FUZZ-0001', form: 'evaluated_intelligence_exchange', justification: 'Fuzzed.' };
+  const consent = (await http.call('anna.devries', 'POST', '/consent-requests', { originatorId: partnerId, content: consentBody })).json<{ id: string }>().id;
+  await http.call('anna.devries', 'POST', `/consent-requests/${consent}/submit`);
+  const consentMail = await eventually(async () => suite.stack.mail.messages().find((m) => m.text.includes(`/review/consent/`)), 'the consent review link mailed');
+  const consentToken = consentMail.text.match(/\/review\/consent\/(\S+)/)![1]!;
   const operatorToken = (await suite.stack.auth('karel.smits')).authorization.slice('Bearer '.length);
-  return [draft, inReview, adopted, partnerId, reviewToken, operatorToken];
+  return [draft, inReview, adopted, condition, partnerId, reviewToken, consent, consentToken, operatorToken];
 }
 
 type Headers = Record<string, { authorization?: string }>;

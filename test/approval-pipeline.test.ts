@@ -35,7 +35,7 @@ async function approveThrough(id: string, reviewers: string[], revision = 1) {
 
 describe('the approval pipeline, end to end through HTTP', () => {
   it('takes a new partner’s note from draft through team, legal and head of service to ACTIVE, in the read model and the workflow', async () => {
-    const created = await suite.http.call('joke.hendriks', 'POST', '/partners', { name: 'Southern Military Intelligence', country: 'Suderland', kind: 'military', relationship: 'bilateral', srmPriority: 2 });
+    const created = await suite.http.call('joke.hendriks', 'POST', '/partners', { name: 'Southern Military Intelligence', country: 'Suderland', kind: 'military', relationships: [{ kind: 'bilateral', since: '2020-01-01' }] });
     expect(created.statusCode).toBe(201);
     const id = await suite.http.createNote('anna.devries', completeContent(), created.json<{ id: string }>().id);
 
@@ -185,7 +185,7 @@ describe('authentication and input', () => {
     select (select count(*) from notes where partner_id = ${partnerId})::int as notes,
            (select count(*) from audit_log where details->>'partnerId' = ${partnerId} and action like 'note.%')::int as audit`;
   beforeAll(async () => {
-    const res = await suite.http.call('joke.hendriks', 'POST', '/partners', { name: 'Input Test Service', country: 'Testland', kind: 'civil', relationship: 'eu', srmPriority: 5 });
+    const res = await suite.http.call('joke.hendriks', 'POST', '/partners', { name: 'Input Test Service', country: 'Testland', kind: 'civil', relationships: [{ kind: 'eu', since: '2020-01-01' }] });
     partnerId = res.json<{ id: string }>().id;
   });
 

@@ -21,7 +21,7 @@ const APP_SERVICES = ['worker', 'api'];
 const APP_ENV = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'PUBLIC_BASE_URL', 'PAYLOAD_KEYS', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'TEMPORAL_UI_ORIGINS'];
 const PUBLISHED: Record<string, number> = { api: 3000, 'temporal-ui': 8080, mailpit: 8025 };
 const HEALTHCHECKED = ['postgres', 'temporal', 'temporal-ui', 'mailpit', 'worker', 'api'];
-const SEARCH_ATTRIBUTES = ['NoteStage=Keyword', 'NoteStatus=Keyword', 'PartnerId=Keyword', 'OverallRisk=Keyword', 'StageDueTime=Datetime'];
+const SEARCH_ATTRIBUTES = ['NoteStage=Keyword', 'NoteStatus=Keyword', 'PartnerId=Keyword', 'OverallRisk=Keyword', 'StageDueTime=Datetime', 'ConsentStatus=Keyword', 'ConsentStage=Keyword'];
 /** What the base file refuses to start without; the development values supply each. */
 const REQUIRED = ['AUTH_AUDIENCE', 'AUTH_ISSUER', 'PAYLOAD_KEYS', 'POSTGRES_PASSWORD', 'REVIEW_LINK_SECRET', 'SESSION_SECRET'];
 /** The built-in development values (config/env.ts, codec/payload-keys.ts), by the variable that carries each. */

@@ -54,12 +54,15 @@ describe('who gets what', () => {
       await settle(`${reviewer} mailed`, () => (mailFor(id).some((m) => m.to.includes(email(reviewer))) ? true : undefined));
       await suite.http.decide(reviewer, id, 'approve');
     }
-    const all = await eventually(async () => (mailFor(id).some((m) => m.subject.startsWith('Adopted')) ? mailFor(id) : undefined), 'adoption mailed');
+    // The adoption makes the note's one mitigation a condition of the drafter's, mailed to her too.
+    const mailed = (subject: string) => mailFor(id).some((m) => m.subject.startsWith(subject));
+    const all = await eventually(async () => (mailed('Adopted') && mailed('Condition assigned') ? mailFor(id) : undefined), 'adoption mailed');
     const sent = (mails: CapturedMail[]) => mails.map((m) => `${m.subject.split(':')[0]} → ${m.to.join(',')}`).sort();
     expect(sent(all)).toEqual(
       [
         ...['carla.bakker', 'daan.visser', 'eva.smit', 'frank.meijer', 'gert.mulder', 'hanna.deboer'].map((p) => `Review requested → ${email(p)}`),
         `Adopted → ${email('anna.devries')}`,
+        `Condition assigned → ${email('anna.devries')}`,
       ].sort(),
     );
 

@@ -45,8 +45,8 @@ beforeAll(async () => {
 
 type Case = [string, string, 'POST' | 'PUT', () => string, (bad: string) => unknown, string];
 const CASES: Case[] = [
-  ['a partner’s name', 'joke.hendriks', 'POST', () => '/partners', (bad) => ({ name: bad, country: 'Testland', kind: 'civil', relationship: 'eu', srmPriority: 3 }), 'body.name'],
-  ['a partner’s country', 'joke.hendriks', 'POST', () => '/partners', (bad) => ({ name: 'Hostile Test Service', country: bad, kind: 'civil', relationship: 'eu', srmPriority: 3 }), 'body.country'],
+  ['a partner’s name', 'joke.hendriks', 'POST', () => '/partners', (bad) => ({ name: bad, country: 'Testland', kind: 'civil', relationships: [{ kind: 'eu', since: '2020-01-01' }] }), 'body.name'],
+  ['a partner’s country', 'joke.hendriks', 'POST', () => '/partners', (bad) => ({ name: 'Hostile Test Service', country: bad, kind: 'civil', relationships: [{ kind: 'eu', since: '2020-01-01' }] }), 'body.country'],
   ['a new note’s content', 'anna.devries', 'POST', () => '/notes', (bad) => ({ partnerId: SEED_PARTNERS[0]!.id, content: { nationalSecurityInterest: bad } }), 'body.content.nationalSecurityInterest'],
   ['a criterion’s findings', 'anna.devries', 'POST', () => '/notes', (bad) => ({ partnerId: SEED_PARTNERS[0]!.id, content: { criteria: { humanRights: { findings: bad } } } }), 'body.content.criteria.humanRights.findings'],
   ['a source', 'anna.devries', 'POST', () => '/notes', (bad) => ({ partnerId: SEED_PARTNERS[0]!.id, content: { criteria: { legalPowers: { sources: ['ok', bad] } } } }), 'body.content.criteria.legalPowers.sources.1'],
@@ -68,13 +68,13 @@ describe('strings at the API', () => {
 
   it('keeps tabs and line breaks in free text, refuses a line break in a name, and stores text as NFC', async () => {
     const decomposed = 'Service de Se\u0301curite\u0301 Inte\u0301rieure';
-    const created = await suite.http.call('joke.hendriks', 'POST', '/partners', { name: decomposed, country: 'Re\u0301publique', kind: 'civil', relationship: 'eu', srmPriority: 4 });
+    const created = await suite.http.call('joke.hendriks', 'POST', '/partners', { name: decomposed, country: 'Re\u0301publique', kind: 'civil', relationships: [{ kind: 'eu', since: '2020-01-01' }] });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ name: 'Service de Sécurité Intérieure', country: 'République' });
     const [stored] = await suite.stack.sql<{ name: string }[]>`select name from partners where id = ${created.json<{ id: string }>().id}`;
     expect(stored!.name).toBe(decomposed.normalize('NFC'));
 
-    const twoLines = await suite.http.call('joke.hendriks', 'POST', '/partners', { name: 'Two\nLines', country: 'Testland', kind: 'civil', relationship: 'eu', srmPriority: 4 });
+    const twoLines = await suite.http.call('joke.hendriks', 'POST', '/partners', { name: 'Two\nLines', country: 'Testland', kind: 'civil', relationships: [{ kind: 'eu', since: '2020-01-01' }] });
     expect(twoLines.statusCode).toBe(400);
     const free = await suite.http.call('anna.devries', 'PUT', `/notes/${draft}/draft`, { baseRevision: 1, content: completeContent({ weighing: 'First line.\n\tIndented, second.\r\nThird.' }) });
     expect(free.json()).toMatchObject({ revision: 2, content: { weighing: 'First line.\n\tIndented, second.\r\nThird.' } });

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { appendAudit } from '../db/audit';
 import { createSql, type Sql } from '../db/client';
 import { ensureDatabase, migrate, MIGRATIONS_DIR } from '../db/migrate';
+import { findPartner } from '../db/partners';
+import { upsertPerson } from '../db/people';
 import { dropDatabase } from '../dev/throwaway-services';
 import { seed } from '../dev/seed';
 import { SEED_PARTNERS, SEED_PEOPLE } from '../dev/seed-data';
@@ -34,6 +36,12 @@ describe('migrations and the dev seed', () => {
   });
 });
 
+/** Partners as registered before migration 009: one relationship and a priority of 1 to 5 each. */
+const OLD_PARTNERS: [id: string, name: string, relationship: string, priority: number, createdAt: Date][] = [
+  [SEED_PARTNERS[0]!.id, SEED_PARTNERS[0]!.name, 'bilateral', 1, new Date('2023-01-10T09:00:00Z')],
+  [randomUUID(), 'Lowest Priority Service', 'other_multilateral', 5, new Date('2024-03-05T23:30:00Z')],
+];
+
 describe('migrations of data written before them', () => {
   let url: string;
   let old: Sql;
@@ -45,7 +53,12 @@ describe('migrations of data written before them', () => {
     before004 = mkdtempSync(join(tmpdir(), 'migrations-'));
     for (const name of readdirSync(MIGRATIONS_DIR).filter((n) => n < '004')) cpSync(join(MIGRATIONS_DIR, name), join(before004, name));
     await migrate(old, before004);
-    await seed(old);
+    // The seed as it was then: people as now, partners with one relationship and a priority of 1 to 5 each.
+    for (const person of SEED_PEOPLE) await upsertPerson(old, person);
+    for (const [id, name, relationship, priority, createdAt] of OLD_PARTNERS) {
+      await old`insert into partners (id, name, country, kind, relationship, srm_priority, created_by, created_at)
+                values (${id}, ${name}, 'Oldland', 'civil', ${relationship}, ${priority}, 'joke.hendriks', ${createdAt})`;
+    }
   });
   afterAll(async () => {
     await old?.end();
@@ -82,5 +95,20 @@ describe('migrations of data written before them', () => {
       { status: 'sent', kind: 'review_requested', stage: null, revision: null, linkId: null, dueAt: null },
     ]);
     expect(await old`select 1 from outbox o where o::text like '%/review/ey%'`).toHaveLength(0);
+  });
+
+  it('gives each partner its one relationship, since the day it was registered, and its priority as a first setting by the system (5 becoming 4)', async () => {
+    await migrate(old);
+    const [first, lowest] = OLD_PARTNERS.map(([id]) => id) as [string, string];
+    expect(await findPartner(old, lowest)).toMatchObject({ relationships: [{ kind: 'other_multilateral', since: '2024-03-05' }], srmPriority: 4 });
+    expect(await findPartner(old, first)).toMatchObject({ relationships: [{ kind: 'bilateral', since: '2023-01-10' }], srmPriority: 1 });
+    const settings = await old<{ partnerId: string; priority: number; previous: number | null; setBy: string | null; justification: string }[]>`
+      select partner_id, priority, previous, set_by, justification from srm_priority_history order by seq`;
+    expect(settings).toEqual([
+      { partnerId: first, priority: 1, previous: null, setBy: null, justification: expect.stringContaining('Carried over from the priority given at registration') },
+      { partnerId: lowest, priority: 4, previous: null, setBy: null, justification: expect.stringContaining('5, the lowest then, is 4 now') },
+    ]);
+    const columns = await old`select column_name from information_schema.columns where table_name = 'partners' and column_name in ('relationship', 'srm_priority')`;
+    expect(columns).toHaveLength(0);
   });
 });

@@ -199,6 +199,9 @@ const OTHERS: Record<string, string> = {
   'GET /partners':                    '200 200 200 200 200 200 200 200 403',
   'GET /partners/:id':                '200 200 200 200 200 200 200 200 403',
   'POST /partners':                   '201 201 403 403 403 403 403 201 403',
+  'GET /partners/:id/srm-priority':   '200 200 200 200 200 200 200 200 403',
+  'GET /portfolio':                   '403 403 403 403 200 200 200 403 403',
+  'GET /portfolio.csv':               '403 403 403 403 200 200 200 403 403',
   'GET /audit':                       '403 403 403 403 403 403 200 403 403',
   'GET /audit/verify':                '403 403 403 403 403 403 200 403 403',
   'POST /codec/decode':               '403 403 403 403 403 403 403 403 200',
@@ -211,7 +214,7 @@ describe('the rest of the API by role', () => {
     const actual: string[] = [];
     for (const who of COLUMNS) {
       const body = route === '/partners' && method === 'POST'
-        ? { name: `Table Service ${randomUUID().slice(0, 8)}`, country: 'Tableland', kind: 'civil', relationship: 'eu', srmPriority: 4 }
+        ? { name: `Table Service ${randomUUID().slice(0, 8)}`, country: 'Tableland', kind: 'civil', relationships: [{ kind: 'eu', since: '2020-01-01' }] }
         : route.startsWith('/codec') ? { payloads: [] } : undefined;
       const res = await suite.http.call(PEOPLE[who], method, route.replace(':id', SEED_PARTNERS[0]!.id), body);
       actual.push(String(res.statusCode));

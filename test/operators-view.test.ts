@@ -8,7 +8,7 @@ import { PayloadKeys } from '../codec/payload-keys';
 import { findTemporalCli } from '../dev/temporal-cli';
 import { DEFAULT_POLICY, type Policy } from '../domain/pipeline';
 import { noteWorkflowId } from '../workflows';
-import { NoteStageKey, NoteStatusKey, SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
+import { NOTE_SEARCH_ATTRIBUTE_KEYS, NoteStageKey, NoteStatusKey } from '../workflows/search-attributes';
 import { eventually } from './support/poll';
 import { completeContent, newPartner } from './support/notes';
 import { runEnv } from './support/run-env';
@@ -127,7 +127,9 @@ const ALLOWED_KEYS = new Set([
   'decisionId', 'actorId', 'outcome', 'at', 'actor', 'id', 'roles', 'eventId', 'facts', 'action', 'ref', 'decision', 'byNoteId',
   // the policy each note carries
   'policy', 'quorum', 'default', 'legalHighRisk', 'stageDueMs', 'TEAM_REVIEW', 'LEGAL_REVIEW', 'HEAD_OF_SERVICE', 'MINISTER', 'reminderIntervalMs',
-  'escalateAfterReminders', 'escalationRole', 'reviewPeriodMs', 'reviewReminderLeadMs', 'reviewCadence', 'high', 'medium', 'low', 'priority1MaxMs',
+  'escalateAfterReminders', 'escalationRole', 'reviewPeriodMs', 'reviewReminderLeadMs', 'reviewCadence', 'high', 'medium', 'low', 'priority1MaxMs', 'conditionDueMs',
+  // the tracking of its conditions, started at adoption: their policy, and no conditions yet
+  'dueMs', 'items',
   // activity results and failures
   'sent', 'failed', 'skipped', 'message', 'stack_trace',
 ]);
@@ -235,7 +237,7 @@ describe('what operators see in Temporal', () => {
     for (const { path, payload } of of('data')) expect([path.join('.'), text(payload.metadata?.encoding)]).toEqual([path.join('.'), ENCRYPTED_ENCODING]);
     // Plain by design: the search attributes API.md names (and the SDK's own patch list), summaries by id, marker framing.
     const attributeNames = new Set(of('search attribute').map(({ path }) => path.at(-1)));
-    expect([...attributeNames].sort()).toEqual([...SEARCH_ATTRIBUTE_KEYS.map((key) => key.name), 'TemporalChangeVersion'].sort());
+    expect([...attributeNames].sort()).toEqual([...NOTE_SEARCH_ATTRIBUTE_KEYS.map((key) => key.name), 'TemporalChangeVersion'].sort());
     // Summaries (the execution's, its activities' and timers') go through the codec like any payload; one written plain names ids only.
     for (const { payload } of of('summary').filter(({ payload: p }) => text(p.metadata?.encoding) !== ENCRYPTED_ENCODING)) expect(text(payload.data)).toMatch(SUMMARY);
     for (const { payload } of of('marker framing')) expect([...keysAndStrings(JSON.parse(text(payload.data))).keys].filter((key) => !SDK_FRAMING.has(key))).toEqual([]);

@@ -176,7 +176,7 @@ describe('/people', () => {
     await create({ id: 'olaf.kramer', name: 'Olaf Kramer', email: 'olaf.kramer@mivd.example', roles: ['legal'] });
     // The token claims more than Olaf holds: only what the database grants counts.
     const olaf = await as('olaf.kramer', ['legal', 'drafter']);
-    const partner = (name: string) => call(olaf, 'POST', '/partners', { name, country: 'Kramerland', kind: 'civil', relationship: 'eu', srmPriority: 4 });
+    const partner = (name: string) => call(olaf, 'POST', '/partners', { name, country: 'Kramerland', kind: 'civil', relationships: [{ kind: 'eu', since: '2020-01-01' }] });
     expect((await partner('Kramer Service One')).statusCode).toBe(403);
 
     const changed = await admin('PATCH', '/people/olaf.kramer', { roles: ['legal', 'drafter'], email: 'Olaf.Kramer@MinDef.example' });

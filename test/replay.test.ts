@@ -8,13 +8,18 @@ import { TEST_PAYLOAD_KEYS } from './support/stack';
 
 /**
  * Stored histories of real executions (recorded with RECORD_HISTORIES=1 by the deadline and
- * re-assessment suite) replayed against the current workflow code: a change that running
- * executions would notice fails here unless it is guarded with `patched`. Each generation of the
- * code leaves its histories: before mail, before the payload codec (plain payloads, which the codec
- * passes through), before mail went out beside the timers, before the timers carried summaries (and
- * NoteStage held a status when no stage was open), and now (encrypted with the tests' key).
+ * re-assessment suite, and the conditions suite) replayed against the current workflow code: a change
+ * that running executions would notice fails here unless it is guarded with `patched`. Each
+ * generation of the code leaves its histories: before mail, before the payload codec (plain payloads,
+ * which the codec passes through), before mail went out beside the timers, before the timers carried
+ * summaries (and NoteStage held a status when no stage was open), before an adoption started the
+ * tracking of the note's conditions, and now (encrypted with the tests' key).
  */
-const GENERATIONS = ['.before-email', '.before-codec', '.before-mail-beside-timers', '.before-timer-summaries', ''];
+const GENERATIONS = ['.before-email', '.before-codec', '.before-mail-beside-timers', '.before-timer-summaries', '.before-conditions', ''];
+/** Executions of the conditions workflow (`conditions-<noteId>`), from its first generation on. */
+const CONDITION_PATHS = ['conditions-reminded-escalated-closed', 'conditions-carried-over'];
+/** Executions of a consent request (`consent-<id>`, recorded by the consent suite), from its first generation on. */
+const CONSENT_PATHS = ['consent-granted-with-conditions', 'consent-lapsed'];
 /** Recorded before the payload codec existed. */
 const PLAIN = ['.before-email.', '.before-codec.'];
 const DIR = join(__dirname, 'histories');
@@ -25,6 +30,8 @@ describe('replay of stored histories', () => {
     for (const path of ['adopted-reassessed-superseded', 'reminders-escalation-withdrawn']) {
       expect(files).toEqual(expect.arrayContaining(GENERATIONS.map((generation) => `${path}${generation}.json`)));
     }
+    expect(files).toEqual(expect.arrayContaining(CONDITION_PATHS.map((path) => `${path}.json`)));
+    expect(files).toEqual(expect.arrayContaining(CONSENT_PATHS.map((path) => `${path}.json`)));
   });
 
   it('holds the current histories encrypted, the older ones plain', () => {

@@ -41,7 +41,7 @@ describe('the personal review link', () => {
     expect(page.body).toContain(`<h1>Review ${ref(id)}</h1>`);
     expect(page.body).toContain(`<dd>Weighing note ${ref(id)}</dd>`);
     // Codes in words: classification, kind, relationship, ratings, forms, review date.
-    for (const words of ['Stg. Geheim', '<dd>Civil</dd>', '<dd>Bilateral</dd>', 'Rating:</strong> Medium', 'Exchange of evaluated intelligence', '30 June 2028']) expect(page.body).toContain(words);
+    for (const words of ['Stg. Geheim', '<dd>Civil</dd>', '<dd>Bilateral since 1 January 2020</dd>', 'Rating:</strong> Medium', 'Exchange of evaluated intelligence', '30 June 2028']) expect(page.body).toContain(words);
     expect(page.body).not.toMatch(/stg_geheim|evaluated_intelligence_exchange|>(civil|bilateral|medium)</);
     expect(page.body).toMatch(/<label><input type="radio" name="outcome" value="approve"/);
     expect(page.body).toContain('<label for="comment">');

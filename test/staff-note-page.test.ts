@@ -18,7 +18,7 @@ const contentReads = async (noteId: string, who: string) =>
     where note_id = ${noteId} and actor_id = ${who} and action = 'note.content_read' order by seq`).map((r) => [r.what, r.revision]);
 
 async function newNote(content = completeContent()) {
-  const partner = await newPartner(suite.stack.sql, { name: `Coastal Service ${randomUUID().slice(0, 8)}`, kind: 'military', relationship: 'nato' });
+  const partner = await newPartner(suite.stack.sql, { name: `Coastal Service ${randomUUID().slice(0, 8)}`, kind: 'military', relationships: [{ kind: 'nato', since: '2020-01-01' }] });
   return { id: await suite.http.createNote('anna.devries', content, partner.id), partner };
 }
 
@@ -38,7 +38,7 @@ describe('a note’s page', () => {
     const text = textOf(res.body);
     expect(res.body).toContain(`<title>Wegingsnotitie ${noteRef(id)}`);
     expect(res.body).not.toMatch(/<title>[^<]*Coastal/);
-    expect(text).toContain(`${partner.name}, Testland (Military, NATO, SRM priority 3)`);
+    expect(text).toContain(`${partner.name}, Testland (Military, NATO since 1 January 2020, SRM priority not set)`);
     expect(text).toMatch(/Classification: Stg\. Geheim.*Classification: Stg\. Geheim/);
     expect(text).toContain('Status Draft');
     for (const shown of [

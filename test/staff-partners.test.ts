@@ -8,14 +8,16 @@ import { useStack } from './support/stack';
  */
 const suite = useStack();
 
-const form = { name: 'Estuary Naval Intelligence', country: 'Marinia', kind: 'military', relationship: 'nato', srmPriority: '3' };
+const form = { name: 'Estuary Naval Intelligence', country: 'Marinia', kind: 'military', 'since-nato': '2004-03-29', 'since-bilateral': '' };
 const trail = (action: string, actorId: string) =>
   suite.stack.sql<{ details: Record<string, unknown> }[]>`select details from audit_log where action = ${action} and actor_id = ${actorId} order by seq`;
 /** The refusal shown beside a field: the paragraph the field's description points to. */
 const besideField = (html: string, name: string) => html.match(new RegExp(`<p class="gap" id="field-${name}-error">([^<]*)</p>`))?.[1];
 /** The partner registered under this name: the test's own, made just before. */
 const idOf = async (name: string) => (await stored(name))[0]!.id;
-const stored = (name: string) => suite.stack.sql<{ id: string; country: string; kind: string; srmPriority: number }[]>`select id, country, kind, srm_priority from partners where name = ${name}`;
+const stored = (name: string) => suite.stack.sql<{ id: string; country: string; kind: string; relationships: string[] }[]>`
+  select id, country, kind, array(select r.kind || ' ' || r.since from partner_relationships r where r.partner_id = p.id order by r.kind) as relationships
+  from partners p where name = ${name}`;
 
 describe('the list of partner services', () => {
   it('shows every partner in words, by SRM priority, paged like the API, its reading on the record', async () => {
@@ -25,8 +27,8 @@ describe('the list of partner services', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
     for (const partner of SEED_PARTNERS) expect(page.body).toContain(`>${partner.name}</a>`);
-    expect(page.body).toMatch(/Northern Defence Intelligence Service<\/a><\/td><td>Nordland<\/td><td>Military<\/td><td>Bilateral<\/td><td>1 \(highest\)<\/td>/);
-    expect(page.body).toContain('<td>Combined</td><td>NATO</td>');
+    expect(page.body).toMatch(/Northern Defence Intelligence Service<\/a><\/td><td>Nordland<\/td><td>Military<\/td><td>Bilateral since 12 May 1998; NATO since 1 April 2009<\/td><td>1 \(highest\)<\/td>/);
+    expect(page.body).toContain('<td>Combined</td><td>NATO since 12 March 1999</td><td>2</td>');
     expect(page.body).not.toMatch(/>(military|civil|combined|nato|bilateral|eu)</);
     expect((await trail('partner.list_read', 'daan.visser')).length).toBe(before + 1);
 
@@ -61,17 +63,26 @@ describe('registering a partner service', () => {
     expect(blank.statusCode).toBe(200);
     expect(formValue(blank.body, '_csrf')).toBe(browser.csrf);
 
-    const res = await browser.post('/app/partners/new', { ...form, name: ' X ', kind: '', srmPriority: '9' });
+    const res = await browser.post('/app/partners/new', { ...form, name: ' X ', kind: '', 'since-nato': '2004-02-30', 'since-eu': '2004-05-01' });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('Nothing was saved');
     expect(besideField(res.body, 'name')).toBe('Give the service’s name: 2 to 200 characters, on one line.');
     expect(besideField(res.body, 'kind')).toBe('Choose the kind of service.');
-    expect(besideField(res.body, 'srmPriority')).toBe('Choose an SRM priority from 1 (highest) to 5 (lowest).');
-    expect(besideField(res.body, 'country')).toBeUndefined();
+    expect(besideField(res.body, 'since-nato')).toBe('Give the day it began: on or before today, as 2026-11-28.');
+    for (const untouched of ['country', 'since-eu', 'since-bilateral']) expect(besideField(res.body, untouched)).toBeUndefined();
+    expect(res.body).not.toContain('id="relationships-error"');
     expect(res.body).toContain('id="field-name" name="name" value=" X " aria-invalid="true" aria-describedby="field-name-error"');
+    expect(res.body).toContain('type="date" id="field-since-nato" name="since-nato" value="2004-02-30" aria-invalid="true"');
     expect(formValue(res.body, 'country')).toBe('Marinia');
-    expect(res.body).toContain('<option value="nato" selected>NATO</option>');
+    expect(formValue(res.body, 'since-eu')).toBe('2004-05-01');
     expect(await stored('X')).toHaveLength(0);
+
+    // No relationship at all: said beside the group, whose dates stay empty.
+    const none = await browser.post('/app/partners/new', { ...form, name: 'Unrelated Service', 'since-nato': '' });
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toContain('<p class="gap" id="relationships-error">Give the day at least one relationship began.</p>');
+    expect(none.body).toContain('<fieldset aria-describedby="relationships-hint relationships-error">');
+    expect(await stored('Unrelated Service')).toHaveLength(0);
   });
 
   it('registers, on the record, and confirms it on the partner’s page; the same name and country again is refused beside the name', async () => {
@@ -79,18 +90,22 @@ describe('registering a partner service', () => {
     const res = await browser.post('/app/partners/new', form);
     expect(res.statusCode).toBe(303);
     const [partner] = await stored(form.name);
-    expect(partner).toMatchObject({ country: 'Marinia', kind: 'military', srmPriority: 3 });
+    expect(partner).toMatchObject({ country: 'Marinia', kind: 'military', relationships: ['nato 2004-03-29'] });
     expect(res.headers.location).toBe(`/app/partners/${partner!.id}?done=registered`);
     const page = await browser.get(res.headers.location as string);
-    expect(page.body).toContain('Estuary Naval Intelligence is registered.');
-    expect(page.body).toContain('<dt>Relationship</dt><dd>NATO</dd>');
+    expect(page.body).toContain('Estuary Naval Intelligence is registered. It has no SRM priority until the head of service sets one.');
+    expect(page.body).toContain('<dt>Relationships</dt><dd>NATO since 29 March 2004</dd>');
+    expect(page.body).toContain('<dt>SRM priority</dt><dd>Not set</dd>');
+    expect(page.body).toContain('No SRM priority has been set for this partner yet');
+    // The drafter sets no priority: the form is the head of service's.
+    expect(page.body).not.toContain('srm-priority');
     expect(await trail('partner.created', 'anna.devries')).toContainEqual({ details: { partnerId: partner!.id } });
     expect(await trail('partner.read', 'anna.devries')).toContainEqual({ details: { partnerId: partner!.id } });
 
-    const again = await browser.post('/app/partners/new', { ...form, srmPriority: '2' });
+    const again = await browser.post('/app/partners/new', { ...form, 'since-bilateral': '2011-09-01' });
     expect(again.statusCode).toBe(409);
     expect(besideField(again.body, 'name')).toBe('A partner with this name and country exists.');
-    expect(again.body).toContain('<option value="2" selected>2</option>');
+    expect(formValue(again.body, 'since-bilateral')).toBe('2011-09-01');
     expect(await stored(form.name)).toHaveLength(1);
   });
 
@@ -132,17 +147,20 @@ describe('changing a partner service', () => {
     expect(edit.statusCode).toBe(200);
     expect(edit.body).toContain('<title>Change Mountain Watch');
     expect(formValue(edit.body, 'name')).toBe('Mountain Watch');
-    expect(edit.body).toContain('<option value="3" selected>3</option>');
+    expect(formValue(edit.body, 'since-nato')).toBe('2004-03-29');
+    expect(formValue(edit.body, 'since-eu')).toBe('');
 
-    const saved = await browser.post(`/app/partners/${id}/edit`, { ...form, name: 'Mountain Watch Service', country: 'Alpina', srmPriority: '1' });
+    const changed = { ...form, name: 'Mountain Watch Service', country: 'Alpina', 'since-bilateral': '2011-09-01' };
+    const saved = await browser.post(`/app/partners/${id}/edit`, changed);
     expect([saved.statusCode, saved.headers.location]).toEqual([303, `/app/partners/${id}?done=saved`]);
     const page = await browser.get(saved.headers.location as string);
     expect(page.body).toContain('Your changes to Mountain Watch Service are saved.');
-    expect(page.body).toContain('<dt>SRM priority</dt><dd>1 (highest)</dd>');
-    const before = { name: 'Mountain Watch', country: 'Alpina', kind: 'military', relationship: 'nato', srmPriority: 3 };
-    expect(await trail('partner.updated', 'bram.jansen')).toEqual([{ details: { partnerId: id, before, after: { ...before, name: 'Mountain Watch Service', srmPriority: 1 } } }]);
+    expect(page.body).toContain('<dt>Relationships</dt><dd>Bilateral since 1 September 2011; NATO since 29 March 2004</dd>');
+    const before = { name: 'Mountain Watch', country: 'Alpina', kind: 'military', relationships: [{ kind: 'nato', since: '2004-03-29' }] };
+    const after = { ...before, name: 'Mountain Watch Service', relationships: [{ kind: 'bilateral', since: '2011-09-01' }, ...before.relationships] };
+    expect(await trail('partner.updated', 'bram.jansen')).toEqual([{ details: { partnerId: id, before, after } }]);
 
-    const unchanged = await browser.post(`/app/partners/${id}/edit`, { ...form, name: 'Mountain Watch Service', country: 'Alpina', srmPriority: '1' });
+    const unchanged = await browser.post(`/app/partners/${id}/edit`, changed);
     expect((await browser.get(unchanged.headers.location as string)).body).toContain('Nothing was changed');
     expect(await trail('partner.updated', 'bram.jansen')).toHaveLength(1);
   });
@@ -151,12 +169,12 @@ describe('changing a partner service', () => {
     const browser = await signedIn(suite.stack, 'joke.hendriks');
     await browser.post('/app/partners/new', { ...form, name: 'Valley Service', country: 'Alpina' });
     const id = await idOf('Valley Service');
-    const taken = await browser.post(`/app/partners/${id}/edit`, { ...form, name: 'Mountain Watch Service', country: 'Alpina', relationship: 'eu' });
+    const taken = await browser.post(`/app/partners/${id}/edit`, { ...form, name: 'Mountain Watch Service', country: 'Alpina', 'since-eu': '2019-01-15' });
     expect(taken.statusCode).toBe(409);
     expect(taken.body).toContain('<title>Change Valley Service');
     expect(besideField(taken.body, 'name')).toBe('A partner with this name and country exists.');
     expect(formValue(taken.body, 'name')).toBe('Mountain Watch Service');
-    expect(taken.body).toContain('<option value="eu" selected>EU</option>');
+    expect(formValue(taken.body, 'since-eu')).toBe('2019-01-15');
 
     const bad = await browser.post(`/app/partners/${id}/edit`, { ...form, name: 'Valley Service', country: 'A\u0007lpina' });
     expect(bad.statusCode).toBe(400);
@@ -175,5 +193,67 @@ describe('changing a partner service', () => {
     expect((await reviewer.get(`/app/partners/${id}/edit`)).statusCode).toBe(404);
     expect((await reviewer.post(`/app/partners/${id}/edit`, { ...form, name: 'Renamed By A Reviewer' })).statusCode).toBe(404);
     expect(await stored('Renamed By A Reviewer')).toHaveLength(0);
+  });
+});
+
+describe('the SRM priority on a partner’s page', () => {
+  const settings = (id: string) => suite.stack.sql`select priority, previous, justification, set_by from srm_priority_history where partner_id = ${id} order by seq`;
+  const registered = async (name: string) => {
+    await (await signedIn(suite.stack, 'joke.hendriks')).post('/app/partners/new', { ...form, name, country: 'Prioria' });
+    return idOf(name);
+  };
+
+  it('offers the head of service alone the form, and shows everyone the history', async () => {
+    const id = SEED_PARTNERS[0]!.id;
+    const head = await (await signedIn(suite.stack, 'gert.mulder')).get(`/app/partners/${id}`);
+    expect(head.body).toContain(`<form method="post" action="/app/partners/${id}/srm-priority"`);
+    expect(head.body).toContain('<option value="4">4 (lowest)</option>');
+    for (const person of ['anna.devries', 'joke.hendriks', 'ivo.peters', 'hanna.deboer']) {
+      const page = await (await signedIn(suite.stack, person)).get(`/app/partners/${id}`);
+      expect({ person, form: page.body.includes('srm-priority') }).toEqual({ person, form: false });
+      // The seeded setting: by the head of service, from none to 1, with why.
+      expect(page.body).toContain(`<td>Gert Mulder</td><td>—</td><td>1 (highest)</td><td style="white-space:pre-line;min-width:12rem">${SEED_PARTNERS[0]!.srmPriority.justification}</td>`);
+    }
+  });
+
+  it('sets it with a justification, kept in the history and confirmed; the same priority again changes nothing', async () => {
+    const id = await registered('Priority Page Service');
+    const head = await signedIn(suite.stack, 'gert.mulder');
+    const why = 'Daily exchange <b>since</b> 2026;\nraised.';
+    const res = await head.post(`/app/partners/${id}/srm-priority`, { priority: '2', justification: why });
+    expect([res.statusCode, res.headers.location]).toEqual([303, `/app/partners/${id}?done=priority`]);
+    const page = await head.get(res.headers.location as string);
+    expect(page.body).toContain('The SRM priority of Priority Page Service is now 2.');
+    expect(page.body).toContain('<dt>SRM priority</dt><dd>2</dd>');
+    expect(page.body).toContain('<td>Gert Mulder</td><td>—</td><td>2</td><td style="white-space:pre-line;min-width:12rem">Daily exchange &lt;b&gt;since&lt;/b&gt; 2026;\nraised.</td>');
+
+    const again = await head.post(`/app/partners/${id}/srm-priority`, { priority: '2', justification: 'Once more.' });
+    expect(again.headers.location).toBe(`/app/partners/${id}?done=priority-unchanged`);
+    expect((await head.get(again.headers.location as string)).body).toContain('Nothing was changed: Priority Page Service has SRM priority 2 already.');
+    const lower = await head.post(`/app/partners/${id}/srm-priority`, { priority: '4', justification: 'Exchange has dwindled.' });
+    expect((await head.get(lower.headers.location as string)).body).toMatch(/<td>Gert Mulder<\/td><td>2<\/td><td>4 \(lowest\)<\/td><td style="white-space:pre-line;min-width:12rem">Exchange has dwindled.<\/td><\/tr>\n<tr>.*<td>—<\/td><td>2<\/td>/);
+    expect(await settings(id)).toEqual([
+      { priority: 2, previous: null, justification: why, setBy: 'gert.mulder' },
+      { priority: 4, previous: 2, justification: 'Exchange has dwindled.', setBy: 'gert.mulder' },
+    ]);
+  });
+
+  it('refuses a form without a priority or a justification beside the field, keeping what was typed, and anyone but the head of service', async () => {
+    const id = await registered('Priority Refusal Page Service');
+    const head = await signedIn(suite.stack, 'gert.mulder');
+    const res = await head.post(`/app/partners/${id}/srm-priority`, { priority: '5', justification: '  ' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('The priority was not set');
+    expect(besideField(res.body, 'priority')).toBe('Choose an SRM priority from 1 (highest) to 4 (lowest).');
+    expect(besideField(res.body, 'justification')).toBe('Say why the partner has this priority: up to 5,000 characters.');
+    const typed = await head.post(`/app/partners/${id}/srm-priority`, { priority: '', justification: 'Kept <as> typed' });
+    expect(besideField(typed.body, 'justification')).toBeUndefined();
+    expect(typed.body).toContain('>Kept &lt;as&gt; typed</textarea>');
+    for (const person of ['anna.devries', 'joke.hendriks', 'ivo.peters', 'hanna.deboer', 'karel.smits']) {
+      const refused = await (await signedIn(suite.stack, person)).post(`/app/partners/${id}/srm-priority`, { priority: '1', justification: 'Not mine to set.' });
+      expect({ person, status: refused.statusCode }).toEqual({ person, status: 404 });
+    }
+    expect((await head.post('/app/partners/00000000-0000-4000-8000-000000000000/srm-priority', { priority: '1', justification: 'No such partner.' })).statusCode).toBe(404);
+    expect(await settings(id)).toEqual([]);
   });
 });

@@ -1,1 +1,3 @@
 export * from './note-approval';
+export * from './note-conditions';
+export * from './consent-request';

@@ -1,6 +1,4 @@
 import {
-  type ActivityOptions,
-  ApplicationFailure,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
@@ -34,10 +32,13 @@ import {
   nextTimer,
   upgradeNoteState,
 } from '../domain/pipeline';
-import { Refusal } from '../domain/refusal';
+import { conditionPolicyOf, newConditionsState } from '../domain/conditions';
 import { type Actor, hasRole } from '../domain/roles';
-import { deadlineName, executionSummary } from '../domain/wording';
+import { conditionsSummary, deadlineName, executionSummary } from '../domain/wording';
+import { DELIVERY, RECORDING } from './activity-options';
+import { conditionsWorkflowId, noteConditions } from './note-conditions';
 import { showToOperators } from './operators-view';
+import { refuseAsFailure } from './refusal-failure';
 
 export const submitUpdate = defineUpdate<NoteState, [SubmitRequest]>('submit');
 export const reviseUpdate = defineUpdate<NoteState, [ReviseRequest]>('revise');
@@ -64,10 +65,6 @@ const HISTORY_LIMIT = 2_000;
 
 export const noteWorkflowId = (noteId: string) => `note-${noteId}`;
 
-const RECORDING: ActivityOptions = {
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
-};
 // A transition's writes (read model, decision, audit entry, outbox) run as a regular activity,
 // scheduled by the workflow task that accepts the transition: the server runs it only once that task
 // is recorded, so nothing is written for a transition the workflow does not hold. (An Update reaches
@@ -78,14 +75,6 @@ const durable = proxyActivities<Activities>(RECORDING);
 // never completed; they keep doing so until their next run, so that their histories replay.
 const local = proxyLocalActivities<Activities>(RECORDING);
 
-// Regular, not local: sending may wait long on an SMTP server that is down, retrying with backoff
-// until it returns, and must not hold up the workflow task meanwhile. It heartbeats per message, so
-// an attempt lost with its worker is retried within the heartbeat timeout, not the whole limit.
-const DELIVERY: ActivityOptions = {
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-};
 const { deliverNotifications } = proxyActivities<Activities>(DELIVERY);
 
 const TIMER_ACTION: Record<DueTimer['kind'], Transition['action'] | undefined> = {
@@ -123,6 +112,8 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
       const next = await record(() => pipeline.decide(r, new Date()), { actorId: r.actor.id, action: 'note.decided', decision });
       // Adopted once, in this handler only: a re-assessment supersedes the note it re-assesses.
       if (next.status === 'ACTIVE' && next.supersedes) await tell(next.supersedes, supersedeSignal, next.noteId);
+      // Its conditions are tracked from now on. Runs adopted before that tracked none.
+      if (next.status === 'ACTIVE' && patched('conditions-tracked')) await trackConditions(next);
       return next;
     },
     { validator: (r) => refuseAsFailure(() => pipeline.checkDecision(r)) },
@@ -260,21 +251,30 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
   }
 }
 
+/**
+ * Starts the workflow that tracks the adopted note's conditions (`conditions-<noteId>`), on its own as
+ * a re-assessment runs: it may outlive this note, until the re-assessment that supersedes it takes the
+ * conditions still open over. Should it not start, the adoption stands: the failure is logged.
+ */
+async function trackConditions(state: NoteState): Promise<void> {
+  const { noteId, drafterId, supersedes, current, adoptedAt, policy } = state;
+  try {
+    await startChild(noteConditions, {
+      workflowId: conditionsWorkflowId(noteId),
+      args: [{ state: newConditionsState({ noteId, drafterId, supersedes, revision: current.revision, adoptedAt: adoptedAt!, policy: conditionPolicyOf(policy) }) }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      staticSummary: conditionsSummary(noteId),
+    });
+  } catch (error) {
+    log.warn('could not start tracking the note’s conditions', { noteId, error: (error as Error).message });
+  }
+}
+
 /** Signals another note; one that has ended already needs nothing more, so a failure is logged, not raised. */
 async function tell(noteId: string, signal: typeof supersedeSignal, byNoteId: string): Promise<void> {
   try {
     await getExternalWorkflowHandle(noteWorkflowId(noteId)).signal(signal, { byNoteId });
   } catch (error) {
     log.warn('could not signal a related note', { noteId, signal: signal.name, error: (error as Error).message });
-  }
-}
-
-/** A refused request fails the Update with its kind as the failure type, which the API maps to a status. */
-function refuseAsFailure<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof Refusal) throw ApplicationFailure.create({ message: error.message, type: error.kind, nonRetryable: true });
-    throw error;
   }
 }

@@ -3,11 +3,12 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { queueNewReviewLink } from '../../activities/notifications';
 import { auditContentRead, auditEvent, lastRevisionSeen } from '../../db/audit';
+import type { Sql } from '../../db/client';
 import { findDecision, findNote, findRevision, hasDecided, type NoteView } from '../../db/notes';
 import { findPartner } from '../../db/partners';
 import { findActivePerson, type Person } from '../../db/people';
 import { mayReadNote } from '../../domain/need-to-know';
-import { Outcome, quorumFor, revisionFacts, STAGE_ROLE } from '../../domain/pipeline';
+import { Outcome, quorumFor, revisionFacts, type Stage, STAGE_ROLE } from '../../domain/pipeline';
 import { type ReviewLinkClaims, verifyReviewLink } from '../../domain/review-link';
 import { freeText } from '../../domain/text';
 import { cadenceInWords, momentInWords, reviewOf, STATUS_NAME } from '../../domain/wording';
@@ -19,11 +20,11 @@ import { decisionSentence, reviewPage, whatNext } from '../review-page';
 import { revisionDiff } from '../staff/revision-diff';
 
 const COMMENT_MAX = 20_000;
-const Form = z.object({ outcome: Outcome, comment: freeText(COMMENT_MAX).trim().optional() });
+export const Form = z.object({ outcome: Outcome, comment: freeText(COMMENT_MAX).trim().optional() });
 const TokenParams = z.object({ token: z.string().min(1).max(4_000) });
 
 /** What a refused form says beside itself: one sentence per field, in the reviewer's terms. */
-function formProblem(error: z.ZodError): string {
+export function formProblem(error: z.ZodError): string {
   const issue = error.issues[0]!;
   if (issue.path[0] !== 'comment') return 'Choose an outcome.';
   if (issue.code === 'too_big') return `The comment is too long: at most ${COMMENT_MAX.toLocaleString('en')} characters.`;
@@ -31,14 +32,14 @@ function formProblem(error: z.ZodError): string {
 }
 
 /** Why a link does nothing, as a page with its status; nothing is changed by showing it. */
-class LinkRefused extends Error {
+export class LinkRefused extends Error {
   constructor(
     readonly status: number,
     readonly title: string,
     message: string,
     readonly more: {
-      /** Whom the refusal concerns, when the link was genuine: it goes on the record. */
-      attempt?: { personId: string; noteId: string };
+      /** Whom and what the refusal concerns, when the link was genuine: it goes on the record. */
+      attempt?: { personId: string; noteId?: string; consentId?: string };
       /** An expired but genuine link: its page offers to mail a new one. */
       expiredToken?: string;
     } = {},
@@ -47,9 +48,9 @@ class LinkRefused extends Error {
   }
 }
 
-const NOT_VALID = ['This link is not valid', 'The link is incomplete or was not issued by this application.'] as const;
+export const NOT_VALID = ['This link is not valid', 'The link is incomplete or was not issued by this application.'] as const;
 
-function tokenOf(params: unknown): string {
+export function tokenOf(params: unknown): string {
   const parsed = TokenParams.safeParse(params);
   if (!parsed.success) throw new LinkRefused(404, ...NOT_VALID);
   return parsed.data.token;
@@ -73,11 +74,7 @@ export const reviewRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => 
   async function admit(claims: ReviewLinkClaims): Promise<OpenLink> {
     const attempt = { personId: claims.sub, noteId: claims.note };
     const stage = reviewOf(claims.stage);
-    const person = await findActivePerson(sql, claims.sub);
-    if (!person) throw new LinkRefused(403, 'This link is not valid', 'The person this link was sent to is no longer active.', { attempt });
-    if (!person.roles.includes(STAGE_ROLE[claims.stage])) {
-      throw new LinkRefused(403, 'This link is no longer yours to use', `Deciding at ${stage} needs a role you no longer hold.`, { attempt });
-    }
+    const person = await linkHolder(sql, claims, attempt);
     // Need to know holds here as on every route: a note this person may not read does not exist.
     const note = await findNote(sql, claims.note);
     if (!note || !mayReadNote(person, note)) throw new LinkRefused(404, ...NOT_VALID, { attempt });
@@ -178,29 +175,7 @@ export const reviewRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => 
     return [202, messagePage('A new link is on its way', message)];
   }
 
-  async function answer(reply: FastifyReply, work: () => Promise<[number, string]>) {
-    try {
-      const [status, body] = await work();
-      return sendPage(reply, status, body);
-    } catch (error) {
-      if (isUnavailable(error)) {
-        // Whether a decision went through is not known: opening the link again tells, and decides if it did not.
-        const message = 'The application could not confirm your decision just now. Open this link again in a moment: it shows whether your decision was recorded, and lets you decide if it was not.';
-        return sendPage(reply.header('retry-after', '5'), 503, messagePage('Please try again in a moment', message, 'error'));
-      }
-      if (!(error instanceof LinkRefused)) throw error;
-      const { attempt, expiredToken } = error.more;
-      if (attempt) {
-        const { personId, noteId } = attempt;
-        await auditEvent(sql, { actorId: personId, action: 'note.access_refused', noteId, details: { status: error.status, method: reply.request.method, route: reply.request.routeOptions.url ?? null, ip: reply.request.ip } });
-      }
-      // The form posts beside the link (`/review/<token>/new-link`), wherever the application is mounted.
-      const page = expiredToken
-        ? renderPage('expired', { title: error.title, message: error.message, action: `${expiredToken}/new-link` })
-        : messagePage(error.title, error.message);
-      return sendPage(reply, error.status, page);
-    }
-  }
+  const answer = (reply: FastifyReply, work: () => Promise<[number, string]>) => answerLinkPage(sql, reply, work);
 
   // A link is a key: guessing or hammering one meets a limit per client address.
   const rateLimit = { max: deps.limits.reviewPerMinute, timeWindow: 60_000 };
@@ -226,3 +201,44 @@ export const reviewRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => 
     answer(reply, () => newLink(tokenOf(request.params), request.ip)),
   );
 };
+
+/** The person a genuine link was sent to, while still active and holding the role of the link's stage. */
+export async function linkHolder(sql: Sql, claims: { sub: string; stage: Stage }, attempt: NonNullable<LinkRefused['more']['attempt']>): Promise<Person> {
+  const person = await findActivePerson(sql, claims.sub);
+  if (!person) throw new LinkRefused(403, 'This link is not valid', 'The person this link was sent to is no longer active.', { attempt });
+  if (!person.roles.includes(STAGE_ROLE[claims.stage])) {
+    throw new LinkRefused(403, 'This link is no longer yours to use', `Deciding at ${reviewOf(claims.stage)} needs a role you no longer hold.`, { attempt });
+  }
+  return person;
+}
+
+/**
+ * A link's page: what the work answers, or why nothing happened, as a page with its status. A refusal
+ * of a genuine link is on the record, as an attempt on the note or consent request it names.
+ */
+export async function answerLinkPage(sql: Sql, reply: FastifyReply, work: () => Promise<[number, string]>) {
+  try {
+    const [status, body] = await work();
+    return sendPage(reply, status, body);
+  } catch (error) {
+    if (isUnavailable(error)) {
+      // Whether a decision went through is not known: opening the link again tells, and decides if it did not.
+      const message = 'The application could not confirm your decision just now. Open this link again in a moment: it shows whether your decision was recorded, and lets you decide if it was not.';
+      return sendPage(reply.header('retry-after', '5'), 503, messagePage('Please try again in a moment', message, 'error'));
+    }
+    if (!(error instanceof LinkRefused)) throw error;
+    const { attempt, expiredToken } = error.more;
+    if (attempt) {
+      const { personId, noteId, consentId } = attempt;
+      const request = { status: error.status, method: reply.request.method, route: reply.request.routeOptions.url ?? null, ip: reply.request.ip };
+      await auditEvent(sql, consentId
+        ? { actorId: personId, action: 'consent.access_refused', noteId: null, details: { consentId, ...request } }
+        : { actorId: personId, action: 'note.access_refused', noteId: noteId!, details: request });
+    }
+    // The form posts beside the link (`/review/<token>/new-link`), wherever the application is mounted.
+    const page = expiredToken
+      ? renderPage('expired', { title: error.title, message: error.message, action: `${expiredToken}/new-link` })
+      : messagePage(error.title, error.message);
+    return sendPage(reply, error.status, page);
+  }
+}

@@ -1,5 +1,7 @@
+import { z } from 'zod';
+import { RelationshipKind } from '../../domain/partner';
 import type { Outcome } from '../../domain/pipeline';
-import { noteRef, PARTNER_KIND_NAME, RELATIONSHIP_NAME, ROLE_NAME, srmPriorityName, STAGE_NAME, STATUS_NAME } from '../../domain/wording';
+import { noteRef, PARTNER_KIND_NAME, RELATIONSHIP_NAME, relationshipsInWords, ROLE_NAME, srmPriorityName, STAGE_NAME, STATUS_NAME } from '../../domain/wording';
 
 /**
  * The details of an audit entry in words. The trail holds references, hashes and codes only, never
@@ -35,10 +37,14 @@ const LABEL: Record<string, string> = {
   what: 'what was read',
   count: 'items read',
   srmPriority: 'SRM priority',
+  srmPriorityEntry: 'SRM priority setting',
 };
 
 const OUTCOME_NAME: Record<Outcome, string> = { approve: 'approved', reject: 'rejected', request_changes: 'changes requested' };
 const VIA_NAME: Record<string, string> = { development: 'the development sign-in', oidc: 'the identity provider' };
+
+/** A partner's relationships as `partner.updated` keeps them. */
+const StoredRelationships = z.array(z.object({ kind: RelationshipKind, since: z.iso.date() }));
 
 const words = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1 $2').replaceAll('_', ' ').toLowerCase();
 const personIn = (names: Names) => (id: unknown) => (typeof id === 'string' && names.has(id) ? `${names.get(id)} (${id})` : String(id));
@@ -56,6 +62,7 @@ function valueWords(names: Names): Record<string, (value: unknown) => string> {
     contentSha256: (value) => `${String(value).slice(0, 12)}…`,
     reassessment: (value) => noteRef(String(value)),
     reassesses: (value) => noteRef(String(value)),
+    notes: (value) => [value].flat().map((id) => noteRef(String(id))).join(', '),
     recipients: (value) => [value].flat().map(person).join(', '),
     personId: person,
     roles: (value) => [value].flat().map(from(ROLE_NAME)).join(', '),
@@ -63,6 +70,12 @@ function valueWords(names: Names): Record<string, (value: unknown) => string> {
     kind: from(PARTNER_KIND_NAME),
     relationship: from(RELATIONSHIP_NAME),
     srmPriority: (value) => srmPriorityName(Number(value)),
+    priorityBefore: (value) => srmPriorityName(Number(value)),
+    priorityAfter: (value) => srmPriorityName(Number(value)),
+    relationships: (value) => {
+      const relationships = StoredRelationships.safeParse(value);
+      return relationships.success ? relationshipsInWords(relationships.data) : JSON.stringify(value);
+    },
     via: from(VIA_NAME),
   };
 }

@@ -4,6 +4,7 @@ import { Classification, COOPERATION_FORMS, CRITERIA, type NoteContent, reviewDa
 import { MINISTERIAL_FORMS } from '../../domain/pipeline';
 import { CLASSIFICATION_NAME, COOPERATION_FORM_NAME, CRITERION_NAME, dayInWords, noteRef, RISK_NAME, STAGE_NAME, STATUS_NAME } from '../../domain/wording';
 import type { StaffMember } from '../staff-session';
+import type { carriedConditionsView } from './conditions';
 import { asSentence } from './forms';
 import { type FieldProblem, fieldId, fieldLabel, fieldName, type NoteFormValues } from './note-form';
 import { revisionDiff } from './revision-diff';
@@ -137,6 +138,8 @@ export interface EditorPage {
   versions?: ReturnType<typeof versionsView> & { title: string };
   /** What the page shows besides the form's values (the latest revision beside them). */
   alsoShown?: string[];
+  /** A re-assessment's: the open conditions of the note it re-assesses, for its drafter to address (`carriedConditionsView`). */
+  carried?: Awaited<ReturnType<typeof carriedConditionsView>>;
   status?: number;
 }
 
@@ -154,6 +157,7 @@ export function sendEditor(reply: FastifyReply, member: StaffMember, page: Edito
       messages: messages ?? [],
       summary: problems && summaryView(problems.list, problems.title),
       versions,
+      carried: page.carried,
       form: form && {
         action: editorPath(noteId),
         submitAction: `${notePath(noteId)}/submit`,

@@ -11,6 +11,7 @@ import { ApiError, isUnavailable } from '../errors';
 import { partnerService } from '../partner-service';
 import { type EditorPage, editorPath, type FormSettings, type Message, notePath, sendEditor, sendNewNote, standingInWords, versionsView } from './draft-page';
 import { type FieldProblem, formValues, NoteFormBody, type NoteFormValues, readContent } from './note-form';
+import { carriedConditionsView } from './conditions';
 import { refusalInWords } from './refusal-words';
 import { STAFF_PREFIX } from './render';
 
@@ -42,7 +43,8 @@ function formOf<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
 const HIDDEN = { schema: { hide: true } };
 const NOT_SAVED = 'Your text is below, as you typed it.';
 
-export const draftRoutes: FastifyPluginAsync<RouteDeps> = async (app, { sql, noteService: service, reviewDateMaxMs, policy }) => {
+export const draftRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
+  const { sql, noteService: service, reviewDateMaxMs, policy } = deps;
   const settings: FormSettings = { reviewDateMaxMs, cadence: cadenceInWords(policy) };
   const notFound = () => new ApiError(404, 'no such page');
   const noteId = (request: FastifyRequest) => {
@@ -58,7 +60,9 @@ export const draftRoutes: FastifyPluginAsync<RouteDeps> = async (app, { sql, not
     return { ...note, partner: partner ? `${partner.name}, ${partner.country}` : 'unknown' };
   }
 
-  const editor = (request: FastifyRequest, reply: FastifyReply, page: EditorPage) => sendEditor(reply, request.staff, page, settings);
+  // A re-assessment's editor shows the open conditions of the note it re-assesses; not on the page that says the service is unavailable.
+  const editor = async (request: FastifyRequest, reply: FastifyReply, page: EditorPage) =>
+    sendEditor(reply, request.staff, { ...page, carried: page.status === 503 ? undefined : await carriedConditionsView(deps, request.staff.actor, page.noteId) }, settings);
   const latestOf = (note: NoteView & { partner: string }) => ({ partner: note.partner, revision: note.revision });
 
   /** Why this person cannot edit the note now, as a page; undefined when they can. */

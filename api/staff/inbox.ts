@@ -5,6 +5,8 @@ import { REVIEWING_ROLES } from '../../domain/pipeline';
 import { hasRole } from '../../domain/roles';
 import { STAGE_NAME } from '../../domain/wording';
 import type { RouteDeps } from '../app-deps';
+import { ownedConditionsView } from './conditions';
+import { consentInboxView } from './consent-inbox';
 import { noteRow, partnerNames } from './note-rows';
 import { sendStaffPage, STAFF_PREFIX } from './render';
 
@@ -17,7 +19,8 @@ const INBOX_PAGE = { limit: 50, offset: 0 };
  * drafter their notes sent back for changes, their other drafts, and their adopted notes whose
  * review date nears or has passed. Only notes the person may read, as everywhere.
  */
-export const inboxRoutes: FastifyPluginAsync<RouteDeps> = async (app, { sql, noteService, policy }) => {
+export const inboxRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
+  const { sql, noteService, policy } = deps;
   app.get('/', { schema: { hide: true } }, async (request, reply) => {
     const { actor } = request.staff;
     const grant = readGrant(actor);
@@ -44,6 +47,8 @@ export const inboxRoutes: FastifyPluginAsync<RouteDeps> = async (app, { sql, not
           total: drafted.total,
         },
         reviewsDue: reviewsDue && { rows: rows(reviewsDue.items), total: reviewsDue.total },
+        ownedConditions: await ownedConditionsView(deps, actor, INBOX_PAGE),
+        consents: await consentInboxView(deps, actor, INBOX_PAGE),
         notesHref: `${STAFF_PREFIX}/notes`,
       },
     });

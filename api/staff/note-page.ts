@@ -8,11 +8,12 @@ import { findPerson } from '../../db/people';
 import { DECISION_VERB, type HistoryAction, type HistoryEntry } from '../../domain/note-story';
 import { mayDecide, mayReassess, mayRevise, mayWithdraw, type Outcome, Revision } from '../../domain/pipeline';
 import type { RouteStage, StageState } from '../../domain/route-ahead';
-import { dayInWords, noteRef, PARTNER_KIND_NAME, RELATIONSHIP_NAME, reviewOf, srmPriorityName, STAGE_NAME, STATUS_NAME, utcMinute } from '../../domain/wording';
+import { dayInWords, noteRef, PARTNER_KIND_NAME, relationshipsInWords, reviewOf, srmPriorityName, STAGE_NAME, STATUS_NAME, utcMinute } from '../../domain/wording';
 import type { RouteDeps } from '../app-deps';
 import { ApiError } from '../errors';
 import type { NoteService } from '../note-service';
 import type { StaffMember } from '../staff-session';
+import { noteConditionsView } from './conditions';
 import { notePath, stageOverdue } from './note-rows';
 import { sendStaffPage } from './render';
 import { contentAsText, type FieldText, revisionDiff } from './revision-diff';
@@ -152,7 +153,8 @@ export interface NotePageView {
 }
 
 /** Renders a note's page for this person: 404 (as for no note at all) when they may not read it. */
-export async function sendNotePage(reply: FastifyReply, { sql, noteService }: RouteDeps, staff: StaffMember, id: string, view: NotePageView = {}): Promise<FastifyReply> {
+export async function sendNotePage(reply: FastifyReply, deps: RouteDeps, staff: StaffMember, id: string, view: NotePageView = {}): Promise<FastifyReply> {
+  const { sql, noteService } = deps;
   const { actor } = staff;
   const note = await noteService.show(actor, id, 'note page');
   const { done, from, to } = PageQuery.parse(view.query ?? {});
@@ -178,7 +180,7 @@ export async function sendNotePage(reply: FastifyReply, { sql, noteService }: Ro
       refusal: form?.refusal,
       facts: {
         ref,
-        partner: partner && { name: partner.name, country: partner.country, kind: PARTNER_KIND_NAME[partner.kind], relationship: RELATIONSHIP_NAME[partner.relationship], srm: srmPriorityName(partner.srmPriority) },
+        partner: partner && { name: partner.name, country: partner.country, kind: PARTNER_KIND_NAME[partner.kind], relationships: relationshipsInWords(partner.relationships), srm: srmPriorityName(partner.srmPriority).toLowerCase() },
         status: STATUS_NAME[note.status],
         stage: note.stage && { name: STAGE_NAME[note.stage], due: note.stageDueAt ? utcMinute(note.stageDueAt) : null, overdue: stageOverdue(note, now) },
         revision: { number: note.revision, author: current?.authorName ?? note.revisionAuthorId, savedAt: current ? utcMinute(current.savedAt) : null },
@@ -200,6 +202,7 @@ export async function sendNotePage(reply: FastifyReply, { sql, noteService }: Ro
         diff,
       },
       history: history.map((entry) => ({ at: utcMinute(entry.at), summary: entry.summary, comment: entry.comment })),
+      ...(await noteConditionsView(deps, actor, note)),
       actions: {
         decide: mayDecide(actor, standing) && {
           stage: note.stage!,

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { Classification } from '../../domain/note-content';
+import { PORTFOLIO_READERS } from '../../domain/portfolio';
 import { hasRole, type Role } from '../../domain/roles';
 import { CLASSIFICATION_NAME, ROLE_NAME } from '../../domain/wording';
 import { renderPage, sendPage } from '../pages';
@@ -23,7 +24,9 @@ const NAV: NavItem[] = [
   { href: `${STAFF_PREFIX}/`, label: 'Inbox' },
   { href: `${STAFF_PREFIX}/notes`, label: 'Wegingsnotities', roles: ['drafter', 'team_lead', 'legal', 'head_of_service', 'minister', 'auditor'] },
   { href: `${STAFF_PREFIX}/notes/new`, label: 'New note', roles: ['drafter'] },
+  { href: `${STAFF_PREFIX}/consents`, label: 'Consent requests', roles: ['drafter', 'legal', 'head_of_service', 'auditor'] },
   { href: `${STAFF_PREFIX}/partners`, label: 'Partners', roles: ['drafter', 'team_lead', 'legal', 'head_of_service', 'minister', 'auditor', 'admin'] },
+  { href: `${STAFF_PREFIX}/portfolio`, label: 'Portfolio', roles: PORTFOLIO_READERS },
   { href: `${STAFF_PREFIX}/audit`, label: 'Audit trail', roles: ['auditor'] },
   { href: `${STAFF_PREFIX}/people`, label: 'People', roles: ['admin'] },
 ];

@@ -7,8 +7,11 @@ import { formTokenMatches, type StaffMember, type StaffSessions } from '../staff
 import { draftRoutes } from './draft';
 import { notePages } from './notes';
 import { auditPages } from './audit';
+import { conditionPages } from './conditions';
+import { consentPages } from './consents';
 import { partnerPages } from './partners';
 import { peoplePages } from './people';
+import { portfolioPages } from './portfolio';
 import { sendStaffPage, STAFF_PREFIX } from './render';
 import { signInRoutes, type SignInOptions } from './sign-in';
 
@@ -77,4 +80,7 @@ export const staffApp: FastifyPluginAsync<StaffAppDeps & { prefix?: string }> = 
   await app.register(peoplePages, deps);
   await app.register(notePages, deps);
   await app.register(draftRoutes, deps);
+  await app.register(consentPages, deps);
+  await app.register(conditionPages, deps);
+  await app.register(portfolioPages, deps);
 };

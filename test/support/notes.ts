@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../../db/client';
-import { insertPartner } from '../../db/partners';
+import { insertPartner, insertSrmPriority } from '../../db/partners';
 import type { NoteContentInput } from '../../domain/note-content';
 import type { Partner, PartnerInput } from '../../domain/partner';
 import type { Stack } from './stack';
@@ -8,13 +8,19 @@ import type { Stack } from './stack';
 /**
  * A partner of its own, registered straight into the database: a partner has one current note
  * (DOMAIN.md), and the suites of a run share one database, so each note a test means to keep
- * current needs a partner no other note holds.
+ * current needs a partner no other note holds. Without `srmPriority`, it has none, as a new partner;
+ * with it, the head of service has set it.
  */
-export async function newPartner(sql: Sql, overrides: Partial<PartnerInput> = {}): Promise<Partner> {
+export async function newPartner(sql: Sql, { srmPriority, ...overrides }: Partial<PartnerInput> & { srmPriority?: number } = {}): Promise<Partner> {
   const id = randomUUID();
-  const partner = await insertPartner(sql, id, { name: `Partner Service ${id.slice(0, 8)}`, country: 'Testland', kind: 'civil', relationship: 'bilateral', srmPriority: 3, ...overrides }, 'joke.hendriks');
-  if (!partner) throw new Error(`partner ${id} exists`);
-  return partner;
+  const input: PartnerInput = { name: `Partner Service ${id.slice(0, 8)}`, country: 'Testland', kind: 'civil', relationships: [{ kind: 'bilateral', since: '2020-01-01' }], ...overrides };
+  return sql.begin(async (tx) => {
+    const partner = await insertPartner(tx, id, input, 'joke.hendriks');
+    if (!partner) throw new Error(`partner ${id} exists`);
+    if (srmPriority === undefined) return partner;
+    await insertSrmPriority(tx, { id: randomUUID(), partnerId: id, priority: srmPriority, previous: null, justification: 'Set for a test.', setBy: 'gert.mulder' });
+    return { ...partner, srmPriority };
+  });
 }
 
 /** A note that passes every completeness check; overrides route it (risk, forms). */

@@ -3,6 +3,7 @@ import { freePort, type InProcessStack, type InProcessStackOptions, startInProce
 import { type SmtpCapture, type SmtpCaptureOptions, startSmtpCapture } from '../../dev/smtp-capture';
 import { SEED_PEOPLE } from '../../dev/seed-data';
 import type { WorkerOptions } from '@temporalio/worker';
+import type { ConsentPolicy } from '../../domain/consent';
 import { DEFAULT_POLICY, type Policy } from '../../domain/pipeline';
 import { api } from './notes';
 import { runEnv } from './run-env';
@@ -26,6 +27,7 @@ export interface Stack extends InProcessStack {
 /** The product as it runs, for one test file, on the run's dev server, database and workflow bundle. */
 export interface StackOptions {
   policy?: Policy;
+  consentPolicy?: ConsentPolicy;
   /** Addresses the suite's SMTP server refuses with 550. */
   mailRefuses?: (address: string) => boolean;
   /** Runs as each message arrives, before the suite's SMTP server accepts it. */
@@ -55,6 +57,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     temporalUiOrigin: env.TEST_TEMPORAL_UI,
     databaseUrl: options.databaseUrl?.() ?? env.TEST_DATABASE_URL,
     policy: options.policy ?? DEFAULT_POLICY,
+    consentPolicy: options.consentPolicy,
     jwtSecret: TEST_JWT_SECRET,
     payloadKeys: TEST_PAYLOAD_KEYS,
     workflowBundle: { codePath: env.TEST_WORKFLOW_BUNDLE },
