@@ -15,6 +15,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The dossier's standalone verifier: plain JavaScript (ESM) that node runs as it is, with nothing but Node.
+    files: ['tools/**/*.mjs'],
+    languageOptions: { sourceType: 'module', globals: { console: 'readonly', process: 'readonly' } },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',

@@ -17,6 +17,7 @@ import { auditRoutes } from './routes/audit';
 import { codecRoutes } from './routes/codec';
 import { consentReviewRoutes } from './routes/consent-review';
 import { consentRoutes } from './routes/consents';
+import { dossierRoutes } from './routes/dossier';
 import { conditionRoutes } from './routes/conditions';
 import { healthRoutes } from './routes/health';
 import { homeRoutes } from './routes/home';
@@ -99,6 +100,7 @@ export async function buildApp(appDeps: AppDeps, options: AppOptions = {}): Prom
     await authenticated.register(consentRoutes, deps);
     await authenticated.register(conditionRoutes, deps);
     await authenticated.register(portfolioRoutes, deps);
+    await authenticated.register(dossierRoutes, deps);
   });
   return app;
 }

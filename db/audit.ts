@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { canonicalJson } from '../domain/canonical-json';
+import { randomUUID } from 'node:crypto';
+import { auditEntryHash, GENESIS_HASH } from '../domain/audit-chain';
 import type { InTransaction, Sql } from './client';
 import { type PageOf, pageOf, type PageRequest } from './page';
 
@@ -14,12 +14,8 @@ export interface AuditEntry {
   details: Record<string, unknown>;
 }
 
-const GENESIS = '0'.repeat(64);
-
 export function entryHash(prevHash: string, entry: AuditEntry): string {
-  const { eventKey, at, actorId, action, noteId, details } = entry;
-  const body = canonicalJson({ prevHash, eventKey, at: at.toISOString(), actorId, action, noteId, details });
-  return createHash('sha256').update(body).digest('hex');
+  return auditEntryHash(prevHash, { ...entry, at: entry.at.toISOString() });
 }
 
 /**
@@ -33,7 +29,7 @@ export async function appendAudit(tx: InTransaction, entry: AuditEntry): Promise
   const [seen] = await tx`select 1 from audit_log where event_key = ${entry.eventKey}`;
   if (seen) return;
   const [last] = await tx<{ hash: string }[]>`select hash from audit_log order by seq desc limit 1`;
-  const prevHash = last?.hash ?? GENESIS;
+  const prevHash = last?.hash ?? GENESIS_HASH;
   const at = new Date(Math.floor(entry.at.getTime()));
   await tx`
     insert into audit_log (event_key, at, actor_id, action, note_id, details, prev_hash, hash)
@@ -49,7 +45,7 @@ export interface AuditVerdict {
 
 /** Walks the chain from the start; reports the first row whose link or hash does not hold. */
 export async function verifyAudit(sql: Sql | InTransaction): Promise<AuditVerdict> {
-  let prevHash = GENESIS;
+  let prevHash = GENESIS_HASH;
   let checked = 0;
   const rows = sql<(AuditEntry & { seq: string; prevHash: string; hash: string })[]>`
     select seq, event_key, at, actor_id, action, note_id, details, prev_hash, hash from audit_log order by seq`.cursor(500);

@@ -88,7 +88,12 @@ export interface ConditionNote {
 export async function findCondition(sql: Sql, id: string): Promise<{ condition: Condition; note: ConditionNote } | undefined> {
   const [row] = await sql<(ConditionRow & { text: string; evidence: string | null; noteDrafterId: string; noteReachedStages: Stage[]; noteStarted: boolean; classification: Classification | null })[]>`
     select ${sql.unsafe(SUMMARY)}, c.text, c.evidence, n.drafter_id as note_drafter_id, n.reached_stages as note_reached_stages, n.started as note_started,
-           (select r.content->>'classification' from note_revisions r where r.note_id = c.note_id and r.revision = c.revision and r.accepted) as classification
+           -- The revision its text comes from: for a carried-over condition, that of the note it was first stated in.
+           (with recursive origin as (
+              select o.id, o.note_id, o.carried_from from conditions o where o.id = c.id
+              union all select p.id, p.note_id, p.carried_from from conditions p join origin on p.id = origin.carried_from)
+            select r.content->>'classification' from origin join note_revisions r on r.note_id = origin.note_id and r.revision = c.revision and r.accepted
+            where origin.carried_from is null) as classification
     from ${sql.unsafe(JOINS)} join notes n on n.id = c.note_id where c.id = ${id}`;
   if (!row) return undefined;
   const { text, evidence, noteDrafterId, noteReachedStages, noteStarted, classification } = row;

@@ -266,7 +266,8 @@ interface RevisionRow {
   authorId: string;
 }
 
-const contentOf = (r: RevisionRow): ConsentContent => ({
+/** A revision's content as its columns hold it: what its hash was made of. */
+export const contentOf = (r: RevisionRow): ConsentContent => ({
   recipient: (r.recipientPartnerId ?? r.recipientOrganisation)!,
   informationRef: r.informationRef,
   form: r.cooperationForm,

@@ -16,6 +16,7 @@ type ApiAction =
   | 'partner.list_read'
   | 'partner.srm_priority_set'
   | 'portfolio.read'
+  | 'dossier.exported'
   | 'person.created'
   | 'person.updated'
   | 'staff.signed_in'
@@ -45,6 +46,7 @@ export const AUDIT_ACTION_NAME: Record<AuditAction, string> = {
   'partner.list_read': 'Partner list read',
   'partner.srm_priority_set': 'SRM priority set',
   'portfolio.read': 'Portfolio read',
+  'dossier.exported': 'Dossier for oversight exported',
   'person.created': 'Person added',
   'person.updated': 'Person changed',
   'staff.signed_in': 'Signed in to the staff pages',

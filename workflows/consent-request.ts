@@ -9,7 +9,6 @@ import {
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ConsentTransition } from '../activities/consent-transition';
@@ -28,6 +27,7 @@ import {
 import type { ConsentTransitionAction } from '../domain/consent-story';
 import { consentDeadlineName } from '../domain/wording';
 import { DELIVERY, RECORDING } from './activity-options';
+import { HISTORY_LIMIT, historyFull, type LongRunningInput } from './long-running';
 import { refuseAsFailure } from './refusal-failure';
 import { ConsentStageKey, ConsentStatusKey, PartnerIdKey, StageDueTimeKey } from './search-attributes';
 
@@ -39,13 +39,7 @@ export const consentWithdrawUpdate = defineUpdate<ConsentState, [ConsentWithdraw
 export const consentAnswerUpdate = defineUpdate<ConsentState, [ConsentAnswerRequest]>('recordAnswer');
 export const consentStateQuery = defineQuery<ConsentState>('state');
 
-export interface ConsentRequestInput {
-  state: ConsentState;
-  /** Events after which a run hands its state to a fresh one; the server's own suggestion comes later. */
-  historyLimit?: number;
-}
-
-const HISTORY_LIMIT = 2_000;
+export type ConsentRequestInput = LongRunningInput<ConsentState>;
 
 export const consentWorkflowId = (consentId: string) => `consent-${consentId}`;
 
@@ -104,8 +98,7 @@ export async function consentRequest({ state, historyLimit = HISTORY_LIMIT }: Co
     const timer = nextConsentTimer(pipeline.state);
     const changed = () => pipeline.state.version !== version || mail.canSend();
     if (await deadlinePassed(timer, changed)) await fire(timer!);
-    const { continueAsNewSuggested, historyLength } = workflowInfo();
-    if (continueAsNewSuggested || historyLength > historyLimit) {
+    if (historyFull(historyLimit)) {
       // A delivery under way is left to finish; the next run sends whatever it leaves queued.
       await condition(allHandlersFinished);
       await continueAsNew<typeof consentRequest>({ state: pipeline.state, historyLimit });

@@ -14,7 +14,6 @@ import {
   setHandler,
   startChild,
   uuid4,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Transition } from '../activities/read-model';
@@ -36,6 +35,7 @@ import { conditionPolicyOf, newConditionsState } from '../domain/conditions';
 import { type Actor, hasRole } from '../domain/roles';
 import { conditionsSummary, deadlineName, executionSummary } from '../domain/wording';
 import { DELIVERY, RECORDING } from './activity-options';
+import { HISTORY_LIMIT, historyFull, type LongRunningInput } from './long-running';
 import { conditionsWorkflowId, noteConditions } from './note-conditions';
 import { showToOperators } from './operators-view';
 import { refuseAsFailure } from './refusal-failure';
@@ -54,14 +54,8 @@ export const reassessmentEndedSignal = defineSignal<[{ byNoteId: string }]>('rea
 export const mailQueuedSignal = defineSignal('mailQueued');
 export const stateQuery = defineQuery<NoteState>('state');
 
-export interface NoteApprovalInput {
-  /** As the run before handed it on; runs begun before the codec hold an older shape. */
-  state: StoredNoteState;
-  /** Events after which a run hands its state to a fresh one; the server's own suggestion comes later. */
-  historyLimit?: number;
-}
-
-const HISTORY_LIMIT = 2_000;
+/** As the run before handed it on: runs begun before the codec hold an older shape. */
+export type NoteApprovalInput = LongRunningInput<StoredNoteState>;
 
 export const noteWorkflowId = (noteId: string) => `note-${noteId}`;
 
@@ -215,8 +209,7 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
     if (!moved && timer) await fire(timer);
     // A note may wait years (reminders, review date): keep each run's history small. A delivery still
     // under way is left to finish; the next run sends whatever it leaves queued.
-    const { continueAsNewSuggested, historyLength } = workflowInfo();
-    if (continueAsNewSuggested || historyLength > historyLimit) {
+    if (historyFull(historyLimit)) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof noteApproval>({ state: pipeline.state, historyLimit });
     }

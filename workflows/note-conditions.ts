@@ -10,7 +10,6 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ChangeOutcome } from '../activities/conditions';
@@ -26,6 +25,7 @@ import {
 import { Refusal } from '../domain/refusal';
 import { conditionDeadlineName, conditionRef, utcMinute } from '../domain/wording';
 import { DELIVERY, RECORDING } from './activity-options';
+import { HISTORY_LIMIT, historyFull, type LongRunningInput } from './long-running';
 import { refuseAsFailure } from './refusal-failure';
 
 export const closeConditionUpdate = defineUpdate<TrackedCondition, [CloseRequest]>('close');
@@ -34,13 +34,7 @@ export const reassignConditionUpdate = defineUpdate<TrackedCondition, [ReassignR
 export const carriedOverSignal = defineSignal<[{ toNoteId: string; conditionIds: string[] }]>('carriedOver');
 export const conditionsStateQuery = defineQuery<ConditionsState>('state');
 
-export interface NoteConditionsInput {
-  state: ConditionsState;
-  /** Events after which a run hands its state to a fresh one; the server's own suggestion comes later. */
-  historyLimit?: number;
-}
-
-const HISTORY_LIMIT = 2_000;
+export type NoteConditionsInput = LongRunningInput<ConditionsState>;
 
 export const conditionsWorkflowId = (noteId: string) => `conditions-${noteId}`;
 
@@ -115,8 +109,7 @@ export async function noteConditions({ state, historyLimit = HISTORY_LIMIT }: No
     const wait = timer && timer.at.getTime() - Date.now();
     const moved = wait === undefined ? (await condition(changed), true) : wait > 0 && (await condition(changed, wait, { summary: conditionDeadlineName(timer!) }));
     if (!moved && timer) await nudge(timer);
-    const { continueAsNewSuggested, historyLength } = workflowInfo();
-    if (continueAsNewSuggested || historyLength > historyLimit) {
+    if (historyFull(historyLimit)) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof noteConditions>({ state: tracker.state, historyLimit });
     }

@@ -14,6 +14,7 @@ import { ApiError } from '../errors';
 import type { NoteService } from '../note-service';
 import type { StaffMember } from '../staff-session';
 import { noteConditionsView } from './conditions';
+import { dossierAction } from './dossier';
 import { notePath, stageOverdue } from './note-rows';
 import { sendStaffPage } from './render';
 import { contentAsText, type FieldText, revisionDiff } from './revision-diff';
@@ -215,6 +216,7 @@ export async function sendNotePage(reply: FastifyReply, deps: RouteDeps, staff: 
         withdraw: mayWithdraw(actor, standing) && { reason: formFor('withdraw')?.values.reason ?? '', problem: formFor('withdraw')?.problem },
         reassess: mayReassess(actor, standing) && { reason: formFor('reassess')?.values.reason ?? '', problem: formFor('reassess')?.problem },
         edit: mayRevise(actor, standing) && `${notePath(note.id)}/edit`,
+        dossier: dossierAction(actor, 'notes', note.id),
       },
     },
   });

@@ -7,6 +7,7 @@ import { ApiError } from '../errors';
 import { partnerService } from '../partner-service';
 import { Page } from '../schemas';
 import { consentFormFor } from './consent-rows';
+import { dossierAction } from './dossier';
 import { field, fieldErrors, type FieldErrors, type PostedForm, postedForm, refusalOf, refusalSummary } from './forms';
 import { pagerOf } from './paging';
 import { sendStaffPage, STAFF_PREFIX } from './render';
@@ -163,6 +164,7 @@ export const partnerPages: FastifyPluginAsync<RouteDeps> = async (app, { sql }) 
         confirmation: view.confirmation?.(partner),
         mayChange: partners.mayChange(actor),
         askConsent: consentFormFor(actor, partner.id),
+        dossier: dossierAction(actor, 'partners', partner.id),
         history: { rows: history.items.map(settingRow), total: history.total },
         priorityForm: partners.maySetPriority(actor) && {
           action: `${PARTNERS}/${partner.id}/srm-priority`,

@@ -5,6 +5,7 @@ import { ApiError, isUnavailable } from '../errors';
 import { messagePage, sendPage } from '../pages';
 import { formTokenMatches, type StaffMember, type StaffSessions } from '../staff-session';
 import { draftRoutes } from './draft';
+import { dossierPages } from './dossier';
 import { notePages } from './notes';
 import { auditPages } from './audit';
 import { conditionPages } from './conditions';
@@ -83,4 +84,5 @@ export const staffApp: FastifyPluginAsync<StaffAppDeps & { prefix?: string }> = 
   await app.register(consentPages, deps);
   await app.register(conditionPages, deps);
   await app.register(portfolioPages, deps);
+  await app.register(dossierPages, deps);
 };
