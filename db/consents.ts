@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../domain/canonical-json';
+import { canonicalSha256 } from '../domain/audit-chain';
 import { type Answer, type ConsentContent, type ConsentStage, type ConsentState, type ConsentStanding, type ConsentStatus, isOrganisation, type Recipient } from '../domain/consent';
 import { type ConsentHistoryEntry, CONSENT_STORY_ACTIONS, type ConsentTrailFacts, consentStoryOf } from '../domain/consent-story';
 import type { ReadGrant } from '../domain/need-to-know';
@@ -16,9 +15,8 @@ import { type PageOf, pageOf, type PageRequest } from './page';
  * workflow; the story is in the audit trail under `details.consentId`.
  */
 
-export function consentSha256(content: ConsentContent): string {
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
-}
+/** The hash a revision's content is known by (and decided on), as the dossier recomputes it. */
+export const consentSha256 = (content: ConsentContent): string => canonicalSha256(content);
 
 /** A revision's recipient as its two columns hold it. */
 const recipientColumns = (recipient: Recipient) => (isOrganisation(recipient) ? { partner: null, organisation: recipient } : { partner: recipient, organisation: null });

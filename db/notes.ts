@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import postgres from 'postgres';
-import { canonicalJson } from '../domain/canonical-json';
+import { canonicalSha256 } from '../domain/audit-chain';
 import type { NoteContent, RiskRating } from '../domain/note-content';
 import { isFinal, NOTE_STATUSES, type NoteStanding, type NoteState, type NoteStatus, type Outcome, type Stage } from '../domain/pipeline';
 import type { ReadGrant } from '../domain/need-to-know';
@@ -9,9 +8,8 @@ import { appendAudit } from './audit';
 import type { InTransaction, Sql, Tx } from './client';
 import { type PageOf, pageOf, type PageRequest } from './page';
 
-export function contentSha256(content: NoteContent): string {
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
-}
+/** The hash a revision's content is known by (and decided on), as the dossier recomputes it. */
+export const contentSha256 = (content: NoteContent): string => canonicalSha256(content);
 
 export interface NewNote {
   id: string;

@@ -102,6 +102,7 @@ export async function startInProcessStack(options: InProcessStackOptions): Promi
       taskQueue,
       deps,
       payloadKeys: config.PAYLOAD_KEYS,
+      maxCachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
       workflowBundle: options.workflowBundle,
       interceptors: options.interceptors,
     });

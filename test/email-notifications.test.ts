@@ -24,7 +24,9 @@ const crashOnce: NonNullable<WorkerOptions['interceptors']>['activity'] = [
   }),
 ];
 
-const suite = useStack({ mailRefuses: (address) => address.endsWith(`@${REFUSED}`), interceptors: { activity: crashOnce } });
+// Its own database: a test changes a legal reviewer's address, which other suites' mail would meet
+// (and which any suite starting meanwhile would seed back).
+const suite = useStack({ ownDatabase: 'weighing_notes_email', mailRefuses: (address) => address.endsWith(`@${REFUSED}`), interceptors: { activity: crashOnce } });
 const email = (id: string) => SEED_PEOPLE.find((p) => p.id === id)!.email;
 
 /** Mail about one note (by its opaque reference), addressed to each person, in the order sent. */

@@ -41,6 +41,8 @@ beforeAll(async () => {
   active = await http.createNote('anna.devries');
   await http.submit('anna.devries', active);
   for (const reviewer of ['carla.bakker', 'daan.visser', 'gert.mulder']) await http.decide(reviewer, active, 'approve');
+  // Adoption goes on after the last decision's answer: its conditions are tracked (and audited) by their own workflow.
+  await eventually(async () => (await suite.stack.sql`select 1 from conditions where note_id = ${active}`).length > 0 || undefined, 'the adopted note’s conditions');
 });
 
 type Case = [string, string, 'POST' | 'PUT', () => string, (bad: string) => unknown, string];

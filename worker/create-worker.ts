@@ -14,13 +14,18 @@ export interface WorkerConfig {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Tests use these to fail an activity at a chosen point, as a crash would. */
   interceptors?: WorkerOptions['interceptors'];
+  /** Executions kept in memory between their tasks (WORKER_CACHED_WORKFLOWS). */
+  maxCachedWorkflows: number;
 }
 
-export async function createWorker({ connection, namespace, taskQueue, deps, payloadKeys, workflowBundle, interceptors }: WorkerConfig): Promise<Worker> {
+export async function createWorker({ connection, namespace, taskQueue, deps, payloadKeys, workflowBundle, interceptors, maxCachedWorkflows }: WorkerConfig): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
+    // Bounded: the SDK's default follows the machine's memory, and every open note is an execution
+    // that waits months or years; one evicted is replayed from its (short) history when it wakes.
+    maxCachedWorkflows,
     activities: createActivities(deps),
     // A prebuilt bundle must have been bundled with the same failure converter (FAILURE_CONVERTER_PATH).
     dataConverter: encryptingDataConverter(payloadKeys),

@@ -28,6 +28,7 @@ export async function runWorker(config: Config, sql: Sql): Promise<RunningWorker
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: activityDeps(config, sql),
     payloadKeys: config.PAYLOAD_KEYS,
+    maxCachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
   });
   const done = worker.run().finally(() => connection.close());
   return {
