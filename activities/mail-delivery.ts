@@ -18,7 +18,7 @@ export interface ReviewLinkConfig {
 }
 
 export interface MailConfig {
-  transport: Pick<Transporter, 'sendMail'>;
+  transport: Pick<Transporter, 'sendMail' | 'close'>;
   from: string;
   /** How long a message that keeps failing is tried before it is marked failed (MAIL_GIVE_UP_AFTER). */
   giveUpAfterMs: number;

@@ -81,19 +81,22 @@ async function enqueue(tx: Tx, m: OutboxEntry): Promise<QueuedAt | undefined> {
  */
 export async function queueMail(tx: InTransaction, transition: Transition, audience: Addressee[]): Promise<void> {
   const { state } = transition;
-  for (const { personId, kind, decides } of audience) {
-    await enqueue(tx, {
-      key: `${state.noteId}/v${state.version}/${kind}/${personId}`,
-      noteId: state.noteId,
-      recipientId: personId,
-      kind,
-      stage: state.stage,
-      revision: state.current.revision,
-      dueAt: state.stageDueAt,
-      linkId: decides ? randomUUID() : null,
-      createdAt: new Date(transition.at),
-    });
-  }
+  // One statement per recipient, sent together.
+  await Promise.all(
+    audience.map(({ personId, kind, decides }) =>
+      enqueue(tx, {
+        key: `${state.noteId}/v${state.version}/${kind}/${personId}`,
+        noteId: state.noteId,
+        recipientId: personId,
+        kind,
+        stage: state.stage,
+        revision: state.current.revision,
+        dueAt: state.stageDueAt,
+        linkId: decides ? randomUUID() : null,
+        createdAt: new Date(transition.at),
+      }),
+    ),
+  );
 }
 
 export interface NewLinkRequest {

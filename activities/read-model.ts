@@ -30,30 +30,34 @@ export function createReadModelActivities({ sql }: { sql: Sql }) {
       const transition = Transition.parse(input);
       const { state, at, actorId, action, ref, decision } = transition;
       const when = new Date(at);
+      // Statements that wait on no other's answer go out together (pipelined on the transaction's one
+      // connection); the audit entry goes last, so that the chain's lock is held only for the append.
       await sql.begin(async (tx) => {
-        await projectState(tx, state);
-        const audience = await audienceFor(tx, transition);
-        if (decision) {
-          await insertDecision(tx, { ...decision, id: decision.decisionId, noteId: state.noteId, actorId: actorId!, contentSha256: state.current.contentSha256, decidedAt: when });
-        }
-        await appendAudit(tx, {
-          eventKey: `note-${state.noteId}/v${state.version}`,
-          at: when,
-          actorId,
-          action,
-          noteId: state.noteId,
-          details: {
-            status: state.status,
-            stage: state.stage,
-            revision: state.current.revision,
-            contentSha256: state.current.contentSha256,
-            ...(ref ? { ref } : {}),
-            ...(action === 'note.reassessment_started' ? { reassessment: state.reassessment } : {}),
-            ...(decision ? { decisionId: decision.decisionId, outcome: decision.outcome, decidedStage: decision.stage } : {}),
-            ...(audience.length ? { recipients: audience.map((a) => a.personId) } : {}),
-          },
-        });
-        await queueMail(tx, transition, audience);
+        const [audience] = await Promise.all([
+          audienceFor(tx, transition),
+          projectState(tx, state),
+          decision && insertDecision(tx, { ...decision, id: decision.decisionId, noteId: state.noteId, actorId: actorId!, contentSha256: state.current.contentSha256, decidedAt: when }),
+        ]);
+        await Promise.all([
+          queueMail(tx, transition, audience),
+          appendAudit(tx, {
+            eventKey: `note-${state.noteId}/v${state.version}`,
+            at: when,
+            actorId,
+            action,
+            noteId: state.noteId,
+            details: {
+              status: state.status,
+              stage: state.stage,
+              revision: state.current.revision,
+              contentSha256: state.current.contentSha256,
+              ...(ref ? { ref } : {}),
+              ...(action === 'note.reassessment_started' ? { reassessment: state.reassessment } : {}),
+              ...(decision ? { decisionId: decision.decisionId, outcome: decision.outcome, decidedStage: decision.stage } : {}),
+              ...(audience.length ? { recipients: audience.map((a) => a.personId) } : {}),
+            },
+          }),
+        ]);
       });
     },
   };

@@ -25,11 +25,16 @@ export function entryHash(prevHash: string, entry: AuditEntry): string {
  */
 export async function appendAudit(tx: InTransaction, entry: AuditEntry): Promise<void> {
   // The chain needs a total order: writers queue for the tail, and only for the rest of their transaction.
-  await tx`select pg_advisory_xact_lock(hashtext('audit_log'))`;
-  const [seen] = await tx`select 1 from audit_log where event_key = ${entry.eventKey}`;
-  if (seen) return;
-  const [last] = await tx<{ hash: string }[]>`select hash from audit_log order by seq desc limit 1`;
-  const prevHash = last?.hash ?? GENESIS_HASH;
+  // The read is sent behind the lock without waiting for it (one round trip): the server runs it once
+  // the lock is held, and in read committed it sees the tail as it is then.
+  const [, [tail]] = await Promise.all([
+    tx`select pg_advisory_xact_lock(hashtext('audit_log'))`,
+    tx<{ seen: boolean; hash: string | null }[]>`
+      select exists (select 1 from audit_log where event_key = ${entry.eventKey}) as seen,
+             (select hash from audit_log order by seq desc limit 1) as hash`,
+  ]);
+  if (tail!.seen) return;
+  const prevHash = tail!.hash ?? GENESIS_HASH;
   const at = new Date(Math.floor(entry.at.getTime()));
   await tx`
     insert into audit_log (event_key, at, actor_id, action, note_id, details, prev_hash, hash)

@@ -136,18 +136,21 @@ export async function listRevisions(sql: Sql, noteId: string): Promise<RevisionE
 
 /** Writes the workflow's state into the read model unless a newer projection got there first. */
 export async function projectState(tx: Tx, s: NoteState): Promise<void> {
-  await tx`
-    update notes set status = ${s.status}, stage = ${s.stage}, current_revision = ${s.current.revision},
-                     overall_risk = ${s.current.overallRisk}, stage_due_at = ${s.stageDueAt}, reminders_sent = ${s.remindersSent},
-                     escalated = ${s.escalated}, adopted_at = ${s.adoptedAt}, review_due_at = ${s.reviewDueAt},
-                     superseded_by = ${s.supersededBy}, reassessment = ${s.reassessment},
-                     version = ${s.version}, updated_at = now()
-    where id = ${s.noteId} and version < ${s.version}`;
-  // Apart from the version check, as both hold whatever order projections land in: the revision the
-  // workflow holds is accepted (it was pending since it was saved), and a stage once reached stays reached.
-  await tx`update note_revisions set accepted = true
-           where note_id = ${s.noteId} and revision = ${s.current.revision} and content_sha256 = ${s.current.contentSha256} and not accepted`;
-  if (s.stage) await tx`update notes set reached_stages = array_append(reached_stages, ${s.stage}::text) where id = ${s.noteId} and not (${s.stage}::text = any(reached_stages))`;
+  // Three statements that wait on no other's answer, sent together. Apart from the version check, as
+  // both hold whatever order projections land in: the revision the workflow holds is accepted (it was
+  // pending since it was saved), and a stage once reached stays reached.
+  await Promise.all([
+    tx`
+      update notes set status = ${s.status}, stage = ${s.stage}, current_revision = ${s.current.revision},
+                       overall_risk = ${s.current.overallRisk}, stage_due_at = ${s.stageDueAt}, reminders_sent = ${s.remindersSent},
+                       escalated = ${s.escalated}, adopted_at = ${s.adoptedAt}, review_due_at = ${s.reviewDueAt},
+                       superseded_by = ${s.supersededBy}, reassessment = ${s.reassessment},
+                       version = ${s.version}, updated_at = now()
+      where id = ${s.noteId} and version < ${s.version}`,
+    tx`update note_revisions set accepted = true
+       where note_id = ${s.noteId} and revision = ${s.current.revision} and content_sha256 = ${s.current.contentSha256} and not accepted`,
+    s.stage && tx`update notes set reached_stages = array_append(reached_stages, ${s.stage}::text) where id = ${s.noteId} and not (${s.stage}::text = any(reached_stages))`,
+  ]);
 }
 
 /** The read grant of `domain/need-to-know` as a condition on `notes n`: the same rule, in SQL. */
@@ -282,18 +285,21 @@ export function standingOf(note: NoteView): NoteStanding {
 }
 
 export async function findNote(sql: Sql, id: string): Promise<NoteView | undefined> {
-  const [note] = await sql<(SummaryRow & { started: boolean; content: NoteContent; contentSha256: string; revisionAuthorId: string })[]>`
-    select ${sql.unsafe(SUMMARY_COLUMNS)}, n.started, r.content, r.content_sha256, r.author_id as revision_author_id
-    from notes n join note_revisions r on r.note_id = n.id and r.revision = n.current_revision and r.accepted
-    where n.id = ${id}`;
+  // Three reads asked at once: a note's page is read far more often than it is changed.
+  const [[note], decisions, undeliveredMail] = await Promise.all([
+    sql<(SummaryRow & { started: boolean; content: NoteContent; contentSha256: string; revisionAuthorId: string })[]>`
+      select ${sql.unsafe(SUMMARY_COLUMNS)}, n.started, r.content, r.content_sha256, r.author_id as revision_author_id
+      from notes n join note_revisions r on r.note_id = n.id and r.revision = n.current_revision and r.accepted
+      where n.id = ${id}`,
+    // Every approval, and the requests for changes that void some of them (`sortApprovals`).
+    sql<(Omit<DecisionFact, 'decidedAt'> & { decidedAt: Date })[]>`
+      select d.actor_id, p.name as actor_name, d.stage, d.revision, d.outcome, d.decided_at
+      from decisions d join people p on p.id = d.actor_id
+      where d.note_id = ${id} and d.outcome in ('approve', 'request_changes') order by d.decided_at, d.id`,
+    sql<{ recipientId: string; kind: string; error: string | null }[]>`
+      select recipient_id, kind, last_error as error from outbox where note_id = ${id} and status = 'failed' order by created_at, recipient_id`,
+  ]);
   if (!note) return undefined;
-  // Every approval, and the requests for changes that void some of them (`sortApprovals`).
-  const decisions = await sql<(Omit<DecisionFact, 'decidedAt'> & { decidedAt: Date })[]>`
-    select d.actor_id, p.name as actor_name, d.stage, d.revision, d.outcome, d.decided_at
-    from decisions d join people p on p.id = d.actor_id
-    where d.note_id = ${id} and d.outcome in ('approve', 'request_changes') order by d.decided_at, d.id`;
-  const undeliveredMail = await sql<{ recipientId: string; kind: string; error: string | null }[]>`
-    select recipient_id, kind, last_error as error from outbox where note_id = ${id} and status = 'failed' order by created_at, recipient_id`;
   const { started, content, contentSha256, revisionAuthorId, ...summary } = note;
   return {
     ...toSummary(summary),

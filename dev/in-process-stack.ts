@@ -127,6 +127,7 @@ export async function startInProcessStack(options: InProcessStackOptions): Promi
       await app.close();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+      deps.mail.transport.close();
       await connection.close();
       await nativeConnection.close();
       await closeSql(sql);

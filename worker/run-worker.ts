@@ -22,15 +22,19 @@ export function activityDeps(config: Config, sql: Sql): ActivityDeps {
 
 export async function runWorker(config: Config, sql: Sql): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const deps = activityDeps(config, sql);
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: activityDeps(config, sql),
+    deps,
     payloadKeys: config.PAYLOAD_KEYS,
     maxCachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
   });
-  const done = worker.run().finally(() => connection.close());
+  const done = worker.run().finally(async () => {
+    deps.mail.transport.close();
+    await connection.close();
+  });
   return {
     done,
     async stop() {
