@@ -50,10 +50,15 @@ const CONTENT = {
 
 const log = (line: string) => console.log(line);
 
-/** A note for a partner of its own (one current note per partner), created and, if asked, submitted. */
-async function newNote(call: ProductApi, submit: boolean, timings?: { create: number[]; submit: number[] }): Promise<string> {
+/** A partner of its own for each note (one current note per partner). */
+async function newPartner(call: ProductApi): Promise<string> {
   const partner = await call<{ id: string }>('joke.hendriks', 'POST', '/partners', { name: `Bench ${randomUUID()}`, country: 'Benchland', kind: 'civil', relationships: [{ kind: 'eu', since: '2020-01-01' }] });
-  const created = await call<{ id: string }>('anna.devries', 'POST', '/notes', { partnerId: partner.body.id, content: CONTENT });
+  return partner.body.id;
+}
+
+/** A note, for a partner of its own unless given one, created and, if asked, submitted. */
+async function newNote(call: ProductApi, submit: boolean, timings?: { create: number[]; submit: number[] }, partnerId?: string): Promise<string> {
+  const created = await call<{ id: string }>('anna.devries', 'POST', '/notes', { partnerId: partnerId ?? (await newPartner(call)), content: CONTENT });
   timings?.create.push(created.ms);
   if (submit) {
     const submitted = await call('anna.devries', 'POST', `/notes/${created.body.id}/submit`);
@@ -64,16 +69,19 @@ async function newNote(call: ProductApi, submit: boolean, timings?: { create: nu
 
 const approve = (call: ProductApi, id: string, [who, stage]: (typeof APPROVALS)[number]) => call<{ status: string }>(who, 'POST', `/notes/${id}/decisions`, { outcome: 'approve', revision: 1, stage });
 
-async function lifecycle(call: ProductApi): Promise<void> {
-  const id = await newNote(call, true);
+async function lifecycle(call: ProductApi, partnerId?: string): Promise<void> {
+  const id = await newNote(call, true, undefined, partnerId);
   let status = '';
   for (const step of APPROVALS) status = (await approve(call, id, step)).body.status;
   if (status !== 'ACTIVE') throw new Error(`lifecycle ended ${status}`);
 }
 
+/** A lifecycle begins with the note's creation (the issue's create → … → ACTIVE): its partner is made beforehand. */
 async function lifecyclesPerSecond(call: ProductApi, count: number, inFlight: number): Promise<number> {
+  const partners: string[] = [];
+  await inParallel(count, inFlight, async () => void partners.push(await newPartner(call)));
   const started = process.hrtime.bigint();
-  await inParallel(count, inFlight, () => lifecycle(call));
+  await inParallel(count, inFlight, (i) => lifecycle(call, partners[i]));
   return count / (elapsedMs(started) / 1000);
 }
 

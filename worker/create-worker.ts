@@ -39,8 +39,8 @@ export async function createWorker({ connection, namespace, taskQueue, deps, pay
  * and errors only: its report of a bundle that built (webpack's list of modules, some sixty lines)
  * is for no one reading the worker's log, while a failed build's report still shows why.
  */
-export async function bundleWorkflows(): Promise<WorkflowBundle> {
+export async function bundleWorkflows(workflowsPath = require.resolve('../workflows')): Promise<WorkflowBundle> {
   const log = Runtime.instance().logger;
   const logger = new DefaultLogger('WARN', ({ level, message, meta }) => log.log(level, message, meta));
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger });
+  return bundleWorkflowCode({ workflowsPath, failureConverterPath: FAILURE_CONVERTER_PATH, logger });
 }

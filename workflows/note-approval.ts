@@ -14,6 +14,7 @@ import {
   setHandler,
   startChild,
   uuid4,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Transition } from '../activities/read-model';
@@ -168,8 +169,11 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
 
   // Mail is queued with each transition (an outbox); it goes out here, after the Update has answered,
   // and only for transitions already recorded (their mail is in the outbox by then).
-  // Each run starts by sending whatever an earlier run queued last.
-  let mailedUpTo = -1;
+  // A run continued from another starts by sending whatever that run queued last. A new note has
+  // queued nothing, so its run sends nothing at first (runs begun before this did, for nothing, and
+  // a submit soon after the creation waited for that delivery's workflow task).
+  const bornWithoutMail = patched('no-mail-at-birth') && !workflowInfo().continuedFromExecutionRunId;
+  let mailedUpTo = bornWithoutMail ? recordedUpTo : -1;
   // Set by a signal: mail queued by the API beside any transition, which the next delivery takes along.
   let mailAsked = false;
   setHandler(mailQueuedSignal, () => void (mailAsked = true));

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { bundleWorkflowCode, type NativeConnection, Worker } from '@temporalio/worker';
-import { encryptingDataConverter, FAILURE_CONVERTER_PATH } from '../../codec/data-converter';
+import { type NativeConnection, Worker } from '@temporalio/worker';
+import { encryptingDataConverter } from '../../codec/data-converter';
 import type { PayloadKey } from '../../codec/payload-keys';
 import type { Sql } from '../../db/client';
+import { bundleWorkflows } from '../../worker/create-worker';
 import { elapsedMs } from '../figures';
 import { inParallel } from '../in-parallel';
 import { createReferenceTable, referenceActivities } from './activities';
@@ -30,7 +31,7 @@ export interface Reference {
 export async function startReference({ connection, client, sql, namespace, payloadKeys }: { connection: NativeConnection; client: Client; sql: Sql; namespace: string; payloadKeys: PayloadKey[] }): Promise<Reference> {
   await createReferenceTable(sql);
   const taskQueue = `bench-reference-${randomUUID()}`;
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: undefined });
+  const workflowBundle = await bundleWorkflows(require.resolve('./workflows'));
   const worker = await Worker.create({ connection, namespace, taskQueue, workflowBundle, activities: referenceActivities(sql), dataConverter: encryptingDataConverter(payloadKeys) });
   const running = worker.run();
   const start = () => client.workflow.start(referenceEntity, { taskQueue, workflowId: `bench-reference-${randomUUID()}`, args: [{ updates: LIFECYCLE_UPDATES }] });
