@@ -7,8 +7,11 @@ const ROOT = join(__dirname, '..');
 
 export interface ProductProcesses {
   baseUrl: string;
-  workerPid: number;
+  /** The worker's process id: a new one after `restartWorker`. */
+  readonly workerPid: number;
   apiPid: number;
+  /** Stops the worker and starts another, which holds no execution in its cache. */
+  restartWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,12 +40,19 @@ function stopPart(child: ChildProcess): Promise<void> {
 
 /** The worker and the API as processes of their own, as `npm start` runs them; `env` configures both. */
 export async function startProduct(env: Record<string, string>): Promise<ProductProcesses> {
-  const worker = await startPart('worker/main.ts', 'worker polling', env);
+  const startWorker = () => startPart('worker/main.ts', 'worker polling', env);
+  let worker = await startWorker();
   const api = await startPart('api/main.ts', 'API listening on', env);
   return {
     baseUrl: `http://127.0.0.1:${env.PORT}`,
-    workerPid: worker.pid!,
+    get workerPid() {
+      return worker.pid!;
+    },
     apiPid: api.pid!,
+    async restartWorker() {
+      await stopPart(worker);
+      worker = await startWorker();
+    },
     async stop() {
       await stopPart(api);
       await stopPart(worker);

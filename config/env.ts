@@ -52,8 +52,12 @@ export const EnvSchema = z
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('weighing-notes'),
     /** How long the API waits on Temporal for one call (a start, an Update, a query) before answering 503. */
     TEMPORAL_CALL_TIMEOUT: duration.prefault('15s'),
-    /** Executions a worker keeps in memory between their tasks: its memory stays bounded however many notes are open. */
-    WORKER_CACHED_WORKFLOWS: count(1).default(500),
+    /**
+     * Executions a worker keeps in memory between their tasks: its memory stays bounded however many
+     * notes are open. Each costs some 2 MiB; one not kept is replayed from its history when it wakes
+     * (a decision then takes some 60 ms longer), which a note touched every few days would be anyway.
+     */
+    WORKER_CACHED_WORKFLOWS: count(1).default(100),
     SMTP_URL: url(['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
     MAIL_FROM: z.string().min(3).default('Weighing notes <no-reply@weighing-notes.invalid>'),
     /** How long a message that keeps failing (SMTP down, a mailbox deferring it) is tried before it is marked failed. */

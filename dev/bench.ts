@@ -30,8 +30,8 @@ import { createThrowawayDatabase, dropDatabase, startThrowawayTemporal } from '.
  */
 const QUICK = process.argv.includes('--quick');
 const SIZES = QUICK
-  ? { updates: 120, decisions: 100, lifecycles: 40, lifecycleFlights: [10], growth: [] as number[], drift: 0 }
-  : { updates: 400, decisions: 400, lifecycles: 200, lifecycleFlights: [10, 50], growth: [1_000, 2_500, 5_000, 10_000], drift: 1_000 };
+  ? { updates: 120, decisions: 100, cacheMisses: 40, lifecycles: 40, lifecycleFlights: [10], growth: [] as number[], drift: 0 }
+  : { updates: 400, decisions: 400, cacheMisses: 200, lifecycles: 200, lifecycleFlights: [10, 50], growth: [1_000, 2_500, 5_000, 10_000], drift: 1_000 };
 const SECRET = 'bench-secret-of-at-least-thirty-two-chars';
 const RESULTS = join(__dirname, '..', 'bench', 'results');
 const APPROVALS = [
@@ -117,12 +117,14 @@ async function atRest(client: Client, noteId: string): Promise<void> {
  */
 async function measureSteps(call: ProductApi, mail: SmtpCapture, client: Client) {
   const timings = { create: [] as number[], submit: [] as number[], decide: [] as number[], read: [] as number[], tasks: [] as number[], mail: [] as number[] };
+  const ids: string[] = [];
   const mailTo = (id: string, personId: string) => {
     const ref = `WN-${id.slice(0, 8).toUpperCase()}`;
     return mail.waitFor((m) => m.subject.includes(ref) && m.to.includes(`${personId}@mivd.example`), 30_000);
   };
   for (let i = 0; i < SIZES.decisions; i += 1) {
     const id = await newNote(call, true, timings);
+    ids.push(id);
     await mailTo(id, APPROVALS[0][0]);
     await atRest(client, id);
     const decided = await approve(call, id, APPROVALS[0]);
@@ -133,7 +135,24 @@ async function measureSteps(call: ProductApi, mail: SmtpCapture, client: Client)
     const next = await mailTo(id, APPROVALS[1][0]);
     timings.mail.push(Date.parse(next.receivedAt) - answeredAt);
   }
-  return Object.fromEntries(Object.entries(timings).map(([step, values]) => [step, spread(values)])) as Record<keyof typeof timings, Spread>;
+  return { ids, spreads: Object.fromEntries(Object.entries(timings).map(([step, values]) => [step, spread(values)])) as Record<keyof typeof timings, Spread> };
+}
+
+/**
+ * What a cache miss costs a decision: the worker restarted (its cache empty, as after eviction), the
+ * next stage decided on notes from the steps, each execution replayed from its history first. The
+ * first few warm the new worker up and are not counted.
+ */
+async function measureCacheMisses(call: ProductApi, product: ProductProcesses, client: Client, ids: string[]): Promise<Spread> {
+  await product.restartWorker();
+  const warmUp = 10;
+  const times: number[] = [];
+  for (const [i, id] of ids.slice(0, SIZES.cacheMisses + warmUp).entries()) {
+    await atRest(client, id);
+    const decided = await approve(call, id, APPROVALS[1]);
+    if (i >= warmUp) times.push(decided.ms);
+  }
+  return spread(times);
 }
 
 /** Open notes grown to each size (created and submitted, 10 at once): the worker's memory and the lists' p99. */
@@ -219,7 +238,9 @@ async function main(): Promise<void> {
     log('reference (bare Temporal, same worker set-up)…');
     const ref = await measureReference(reference);
     log('product, step by step…');
-    const steps = await measureSteps(call, mail, client);
+    const { ids, spreads: steps } = await measureSteps(call, mail, client);
+    log('product, decisions after a cache miss…');
+    const cacheMiss = await measureCacheMisses(call, product, client, ids);
     const lifecycles: Record<number, number> = {};
     for (const inFlight of SIZES.lifecycleFlights) {
       log(`product lifecycles, ${inFlight} in flight…`);
@@ -235,6 +256,7 @@ async function main(): Promise<void> {
     const lifecycleRatio = ratio(lifecycles[10]!, ref.lifecycles[10]!);
     const rows: [string, Spread, Spread | undefined][] = [
       ['decision', steps.decide, ref.updates.viaActivity],
+      ['decision, cache miss', cacheMiss, ref.updates.viaActivity],
       ['create', steps.create, undefined],
       ['submit', steps.submit, undefined],
       ['read GET /notes/:id', steps.read, undefined],
@@ -252,7 +274,7 @@ async function main(): Promise<void> {
 
     const date = new Date().toISOString().slice(0, 10);
     mkdirSync(RESULTS, { recursive: true });
-    const results = { date, machine, quick: QUICK, reference: ref, steps, lifecycles, workerRssMiB, growth, drift, ratios: { decisionP99: decisionRatio, lifecycles10: lifecycleRatio } };
+    const results = { date, machine, quick: QUICK, reference: ref, steps, cacheMiss, lifecycles, workerRssMiB, growth, drift, ratios: { decisionP99: decisionRatio, lifecycles10: lifecycleRatio } };
     const name = `${date}${QUICK ? '-quick' : ''}`;
     writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(
