@@ -14,7 +14,9 @@ export const APPROVERS = [
 /**
  * Each approver's decision after a fault, sent again while it answers 503 (the contract: 503 with
  * Retry-After, and a retry works). Recorded once either way: by the answer heard, or by a 503'd
- * request whose Update had gone through after all, when the retry is refused as a second vote (403).
+ * request whose Update had gone through after all. The retry is then refused, as a second vote (403)
+ * or, once that decision has moved the note on, as one on a stage no longer open (409); either
+ * refusal counts only if the workflow holds this person's decision at this stage.
  */
 export async function approveOnceHeard(stack: Stack, id: string, approvers: readonly (readonly [string, string])[] = APPROVERS): Promise<void> {
   const http = api(stack);
@@ -23,7 +25,11 @@ export async function approveOnceHeard(stack: Stack, id: string, approvers: read
       const res = await http.decide(who, id, 'approve', 1, { stage });
       return res.statusCode === 503 ? undefined : res.statusCode;
     }, `${who}'s decision heard`, 60_000);
-    expect([200, 403]).toContain(answer);
+    expect([200, 403, 409]).toContain(answer);
+    if (answer !== 200) {
+      const { decisions } = await stack.client.workflow.getHandle(noteWorkflowId(id)).query(stateQuery);
+      expect(decisions.filter((d) => d.actorId === who && d.stage === stage)).toHaveLength(1);
+    }
   }
 }
 
