@@ -216,7 +216,13 @@ describe('what operators see in Temporal', () => {
       return details?.includes('escalated') && !details.includes(', 1 reminder sent') ? details : undefined;
     }, 'the stage overdue and escalated in the details');
     expect(late).toMatch(/^IN_REVIEW at MINISTER \(0\/1 approvals, due [^,]+, overdue, \d+ reminders sent, escalated\), revision 1$/);
-    expect([...(await timerSummaries(id))]).toEqual(expect.arrayContaining(['minister review due', 'escalation of minister review', 'minister review reminder']));
+    // Each named timer in the history. A nudge already due when its turn comes is sent without a timer,
+    // as on a starved machine (an under-load run): the first timer named for a reminder may come later.
+    const named = ['minister review due', 'escalation of minister review', 'minister review reminder'];
+    await eventually(async () => {
+      const summaries = await timerSummaries(id);
+      return named.every((name) => summaries.has(name)) || undefined;
+    }, 'the minister stage’s timers named');
 
     // Adopted: no stage open, so NoteStage is gone; its review date reminds, then starts a re-assessment.
     expect((await suite.http.decide('hanna.deboer', id, 'approve')).statusCode).toBe(200);
