@@ -72,11 +72,16 @@ describe('requests that wait on Temporal', () => {
     }
     expect([first.statusCode, first.headers['content-type'], first.headers['retry-after']]).toEqual([503, 'text/html; charset=utf-8', '5']);
     expect(first.body).toContain('Open this link again in a moment');
-    // Once an attempt can no longer be in flight, a retry is heard: recorded now, or found recorded by the late one.
-    await new Promise((resolve) => setTimeout(resolve, 4_500));
-    const retry = await post();
-    expect([200, 409]).toContain(retry.statusCode);
-    expect(retry.body).not.toContain('being recorded already');
+    // Once an attempt can no longer be in flight, a retry is heard: recorded now, or found recorded by the
+    // late one. On a starved machine the returning worker may need longer than the deadline again: that
+    // retry answers 503 too, and the next, as late, is heard.
+    let retry;
+    for (let attempt = 1; attempt <= 5 && (!retry || retry.statusCode === 503); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 4_500));
+      retry = await post();
+    }
+    expect([200, 409]).toContain(retry!.statusCode);
+    expect(retry!.body).not.toContain('being recorded already');
     await eventually(async () => ((await suite.http.note('gert.mulder', id)).json<{ status: string }>().status === 'REJECTED' ? true : undefined), 'the rejection recorded');
     expect(await suite.stack.sql`select outcome from decisions where note_id = ${id}`).toEqual([{ outcome: 'reject' }]);
     const history = (await suite.http.call('ivo.peters', 'GET', `/notes/${id}/history`)).json<{ action: string; comment: string | null }[]>();
