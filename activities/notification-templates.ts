@@ -72,25 +72,45 @@ const CLOSE_IT = 'Close it in the application with the evidence that it is met.'
 const views = new Eta({ views: join(__dirname, 'mail'), cache: true });
 const FOOTER = 'This message carries no content of the note; open it only on an accredited workstation.';
 
+type Wording = { subject: string; lines: string[] };
+
+/**
+ * What the mail of a review says, of a note and of a consent request alike (`what` names which, as a
+ * sentence does): asked to decide, reminded, escalated, sent back, rejected.
+ */
+function reviewWording(what: string) {
+  const What = what[0]!.toUpperCase() + what.slice(1);
+  type Facts = { ref: string; stage: Stage | null; dueAt: string | null };
+  return {
+    requested: (f: Facts): Wording => ({
+      subject: `Review requested: ${what} ${f.ref} (${stage(f)})`,
+      lines: [`${What} ${f.ref} awaits your decision at the ${stage(f)} stage.`, `Due: ${day(f.dueAt)}.`],
+    }),
+    reminder: (f: Facts): Wording => ({
+      subject: `Reminder: ${what} ${f.ref} is overdue (${stage(f)})`,
+      lines: [`${What} ${f.ref} still awaits your decision at the ${stage(f)} stage.`, `It was due ${day(f.dueAt)}.`],
+    }),
+    escalation: (f: Facts): Wording => ({
+      subject: `Escalation: ${what} ${f.ref} is overdue at ${stage(f)}`,
+      lines: [`The ${stage(f)} stage of ${what} ${f.ref} was due ${day(f.dueAt)} and has had its reminders.`, 'It is escalated to you.'],
+    }),
+    changesRequested: (f: Facts): Wording => ({
+      subject: `Changes requested: ${what} ${f.ref}`,
+      lines: [`A reviewer has asked for changes to ${what} ${f.ref}; it is back in draft.`],
+    }),
+    rejected: (f: Facts): Wording => ({ subject: `Rejected: ${what} ${f.ref}`, lines: [`${What} ${f.ref} has been rejected.`] }),
+  };
+}
+const NOTE_REVIEW = reviewWording('weighing note');
+const CONSENT_REVIEW = reviewWording('consent request');
+
 /** What each kind says: a subject line and the paragraphs of its body. */
-const WORDING: Record<Exclude<MailKind, ConsentMailKind>, (f: Told) => { subject: string; lines: string[] }> = {
-  review_requested: (f) => ({
-    subject: `Review requested: weighing note ${f.ref} (${stage(f)})`,
-    lines: [`Weighing note ${f.ref} awaits your decision at the ${stage(f)} stage.`, `Due: ${day(f.dueAt)}.`],
-  }),
-  reminder: (f) => ({
-    subject: `Reminder: weighing note ${f.ref} is overdue (${stage(f)})`,
-    lines: [`Weighing note ${f.ref} still awaits your decision at the ${stage(f)} stage.`, `It was due ${day(f.dueAt)}.`],
-  }),
-  escalation: (f) => ({
-    subject: `Escalation: weighing note ${f.ref} is overdue at ${stage(f)}`,
-    lines: [`The ${stage(f)} stage of weighing note ${f.ref} was due ${day(f.dueAt)} and has had its reminders.`, 'It is escalated to you.'],
-  }),
-  changes_requested: (f) => ({
-    subject: `Changes requested: weighing note ${f.ref}`,
-    lines: [`A reviewer has asked for changes to weighing note ${f.ref}; it is back in draft.`],
-  }),
-  rejected: (f) => ({ subject: `Rejected: weighing note ${f.ref}`, lines: [`Weighing note ${f.ref} has been rejected.`] }),
+const WORDING: Record<Exclude<MailKind, ConsentMailKind>, (f: Told) => Wording> = {
+  review_requested: NOTE_REVIEW.requested,
+  reminder: NOTE_REVIEW.reminder,
+  escalation: NOTE_REVIEW.escalation,
+  changes_requested: NOTE_REVIEW.changesRequested,
+  rejected: NOTE_REVIEW.rejected,
   // The review date is the note's content: the drafter reads it in the application, not in mail.
   adopted: (f) => ({ subject: `Adopted: weighing note ${f.ref}`, lines: [`Weighing note ${f.ref} has been adopted and is now in force.`] }),
   review_due_soon: (f) => ({
@@ -134,24 +154,12 @@ export interface ConsentMailFacts {
 type ConsentTold = ConsentMailFacts & { ref: string };
 
 const SEND_AND_RECORD = 'Send it, and record the partner’s answer in the application once it comes.';
-const CONSENT_WORDING: Record<ConsentMailKind, (f: ConsentTold) => { subject: string; lines: string[] }> = {
-  consent_review_requested: (f) => ({
-    subject: `Review requested: consent request ${f.ref} (${stage(f)})`,
-    lines: [`Consent request ${f.ref} awaits your decision at the ${stage(f)} stage.`, `Due: ${day(f.dueAt)}.`],
-  }),
-  consent_reminder: (f) => ({
-    subject: `Reminder: consent request ${f.ref} is overdue (${stage(f)})`,
-    lines: [`Consent request ${f.ref} still awaits your decision at the ${stage(f)} stage.`, `It was due ${day(f.dueAt)}.`],
-  }),
-  consent_escalation: (f) => ({
-    subject: `Escalation: consent request ${f.ref} is overdue at ${stage(f)}`,
-    lines: [`The ${stage(f)} stage of consent request ${f.ref} was due ${day(f.dueAt)} and has had its reminders.`, 'It is escalated to you.'],
-  }),
-  consent_changes_requested: (f) => ({
-    subject: `Changes requested: consent request ${f.ref}`,
-    lines: [`A reviewer has asked for changes to consent request ${f.ref}; it is back in draft.`],
-  }),
-  consent_rejected: (f) => ({ subject: `Rejected: consent request ${f.ref}`, lines: [`Consent request ${f.ref} has been rejected.`] }),
+const CONSENT_WORDING: Record<ConsentMailKind, (f: ConsentTold) => Wording> = {
+  consent_review_requested: CONSENT_REVIEW.requested,
+  consent_reminder: CONSENT_REVIEW.reminder,
+  consent_escalation: CONSENT_REVIEW.escalation,
+  consent_changes_requested: CONSENT_REVIEW.changesRequested,
+  consent_rejected: CONSENT_REVIEW.rejected,
   consent_approved: (f) => ({
     subject: `Approved for sending: consent request ${f.ref}`,
     lines: [`The head of service has approved sending consent request ${f.ref} to the originating partner.`, SEND_AND_RECORD, `The answer is due ${day(f.dueAt)}.`],
