@@ -18,6 +18,10 @@ COPY --chown=node:node patches ./patches
 RUN npm ci && npm cache clean --force
 
 COPY --chown=node:node . .
+# The worker loads the workflows bundled here, from this same source, instead of bundling them as it
+# starts (which takes seconds and keeps webpack's memory for as long as it runs).
+RUN npm run build:workflows
+ENV WORKFLOW_BUNDLE=/app/build/workflow-bundle.js
 
 EXPOSE 3000
 CMD ["npx", "tsx", "api/main.ts"]

@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { writeWorkflowBundle } from '../worker/workflow-bundle';
 
 const ROOT = join(__dirname, '..');
 
@@ -38,9 +40,11 @@ function stopPart(child: ChildProcess): Promise<void> {
   });
 }
 
-/** The worker and the API as processes of their own, as `npm start` runs them; `env` configures both. */
+/** The worker and the API as processes of their own, as `npm start` runs them (the worker loading a prebuilt bundle); `env` configures both. */
 export async function startProduct(env: Record<string, string>): Promise<ProductProcesses> {
-  const startWorker = () => startPart('worker/main.ts', 'worker polling', env);
+  const bundle = join(tmpdir(), `weighing-notes-bench-workflows-${process.pid}.js`);
+  await writeWorkflowBundle(bundle);
+  const startWorker = () => startPart('worker/main.ts', 'worker polling', { ...env, WORKFLOW_BUNDLE: bundle });
   let worker = await startWorker();
   const api = await startPart('api/main.ts', 'API listening on', env);
   return {
@@ -56,6 +60,7 @@ export async function startProduct(env: Record<string, string>): Promise<Product
     async stop() {
       await stopPart(api);
       await stopPart(worker);
+      rmSync(bundle, { force: true });
     },
   };
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { DEV_PAYLOAD_KEYS, type PayloadKey, PayloadKeys } from '../codec/payload-keys';
 
@@ -58,6 +59,11 @@ export const EnvSchema = z
      * (a decision then takes some 60 ms longer), which a note touched every few days would be anyway.
      */
     WORKER_CACHED_WORKFLOWS: count(1).default(100),
+    /**
+     * The workflow bundle the worker loads (`npm run build:workflows`), built from the same checkout;
+     * without it the worker bundles the workflows itself as it starts, and keeps webpack's memory.
+     */
+    WORKFLOW_BUNDLE: z.string().min(1).refine(existsSync, 'must name a file: build it with npm run build:workflows').optional(),
     SMTP_URL: url(['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
     MAIL_FROM: z.string().min(3).default('Weighing notes <no-reply@weighing-notes.invalid>'),
     /** How long a message that keeps failing (SMTP down, a mailbox deferring it) is tried before it is marked failed. */

@@ -7,6 +7,7 @@ import { ensureDatabase, migrate } from '../db/migrate';
 import { startDevMail } from './dev-mail';
 import { seed } from './seed';
 import { supervise } from './supervisor';
+import { writeWorkflowBundle } from '../worker/workflow-bundle';
 import { findOrGetTemporalCli } from './temporal-cli';
 import { connectWithin, ensureSearchAttributes, startDevServer } from './temporal-dev-server';
 import { printTokens } from './tokens';
@@ -114,6 +115,13 @@ async function main(): Promise<void> {
   const links = { TEMPORAL_UI_URL: temporalUi ?? config.TEMPORAL_UI_URL, MAIL_UI_URL: mailUi ?? config.MAIL_UI_URL };
   for (const [name, url] of Object.entries(links)) if (url) process.env[name] = url;
 
+  // The worker loads the workflows bundled here, from this checkout: bundling them itself, it would keep
+  // webpack's memory for as long as it runs.
+  if (!process.env.WORKFLOW_BUNDLE) {
+    process.env.WORKFLOW_BUNDLE = join(DATA_DIR, 'workflow-bundle.js');
+    await writeWorkflowBundle(process.env.WORKFLOW_BUNDLE);
+    log('workflows bundled into .data/workflow-bundle.js');
+  }
   // The worker and the API as processes of their own, restarted whenever they end unasked.
   const worker = supervise('worker', 'worker/main.ts', 'worker polling', log);
   stops.push({ name: 'worker', stop: () => worker.stop() });

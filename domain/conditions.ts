@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CRITERIA, type Criterion, type NoteContent } from './note-content';
+import type { NoteContent } from './note-content';
+import { CRITERIA, type Criterion } from './note-terms';
 import { nextNudge, parseOrRefuse, Policy, Revision } from './pipeline';
 import { Refusal } from './refusal';
 import { Actor, hasRole, PersonId, type Role } from './roles';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CooperationForm } from './note-content';
+import { CooperationForm } from './note-terms';
 import { Decision, deciderRefusal, nextNudge, Outcome, parseOrRefuse, Policy, Revision, Stage } from './pipeline';
 import { Refusal } from './refusal';
 import { Actor, hasRole, PersonId } from './roles';

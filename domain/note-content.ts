@@ -1,31 +1,8 @@
 import { z } from 'zod';
+import { COOPERATION_FORMS, CRITERIA, CooperationForm, type Criterion, Classification, RiskRating } from './note-terms';
 import { freeText, line } from './text';
 
-/** The five statutory criteria of Wiv 2017 art. 88 (DOMAIN.md), in the order a note treats them. */
-export const CRITERIA = [
-  'democraticEmbedding',
-  'humanRights',
-  'professionalism',
-  'legalPowers',
-  'dataProtection',
-] as const;
-export type Criterion = (typeof CRITERIA)[number];
-
-export const RiskRating = z.enum(['low', 'medium', 'high']);
-export type RiskRating = z.infer<typeof RiskRating>;
-
-export const COOPERATION_FORMS = [
-  'evaluated_intelligence_exchange',
-  'unevaluated_data_provision',
-  'technical_operational_support',
-  'assistance_requests',
-  'joint_operations',
-] as const;
-export const CooperationForm = z.enum(COOPERATION_FORMS);
-export type CooperationForm = z.infer<typeof CooperationForm>;
-
-export const Classification = z.enum(['departementaal_vertrouwelijk', 'stg_confidentieel', 'stg_geheim', 'stg_zeer_geheim']);
-export type Classification = z.infer<typeof Classification>;
+export { CRITERIA, type Criterion, RiskRating, COOPERATION_FORMS, CooperationForm, Classification } from './note-terms';
 
 const text = freeText(50_000);
 

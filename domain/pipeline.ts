@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CooperationForm, type NoteContent, RiskRating } from './note-content';
+import type { NoteContent } from './note-content';
+import { CooperationForm, RiskRating } from './note-terms';
 import { Refusal } from './refusal';
 import { Actor, hasRole, type Role } from './roles';
 

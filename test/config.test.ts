@@ -34,6 +34,7 @@ describe('loadConfig', () => {
     });
     expect(config.MAIL_FROM).toMatch(/@/);
     expect(config.AUTH_JWKS_URL).toBeUndefined();
+    expect(config.WORKFLOW_BUNDLE).toBeUndefined();
     expect(config.PAYLOAD_KEYS).toEqual([{ id: 'dev-2026', key: expect.any(Buffer) }]);
     expect(devSecretsInUse(config)).toEqual(['AUTH_JWT_SECRET', 'REVIEW_LINK_SECRET', 'SESSION_SECRET', 'PAYLOAD_KEYS']);
   });
@@ -124,6 +125,7 @@ describe('loadConfig', () => {
     ['TEMPORAL_UI_ORIGINS', 'http://ui.example/with/path'],
     ['TRUST_PROXY', 'everyone'],
     ['NODE_ENV', 'staging'],
+    ['WORKFLOW_BUNDLE', '/nonexistent/workflow-bundle.js'],
   ])('refuses %s=%p with a one-line ConfigError naming it', (name, value) => {
     const { message } = configErrorOf({ [name]: value });
     expect(message).not.toMatch(/\n/);

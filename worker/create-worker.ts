@@ -1,7 +1,8 @@
-import { bundleWorkflowCode, DefaultLogger, type NativeConnection, Runtime, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import { encryptingDataConverter, FAILURE_CONVERTER_PATH } from '../codec/data-converter';
+import { encryptingDataConverter } from '../codec/data-converter';
 import type { PayloadKey } from '../codec/payload-keys';
+import { bundleWorkflows } from './workflow-bundle';
 
 export interface WorkerConfig {
   connection: NativeConnection;
@@ -10,7 +11,7 @@ export interface WorkerConfig {
   deps: ActivityDeps;
   /** The payload codec's keys: workflow and activity payloads are encrypted with them. */
   payloadKeys: PayloadKey[];
-  /** A prebuilt bundle (tests bundle once per run); otherwise the workflows are bundled at start. */
+  /** A prebuilt bundle (WORKFLOW_BUNDLE; tests bundle once per run); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Tests use these to fail an activity at a chosen point, as a crash would. */
   interceptors?: WorkerOptions['interceptors'];
@@ -32,15 +33,4 @@ export async function createWorker({ connection, namespace, taskQueue, deps, pay
     interceptors,
     workflowBundle: workflowBundle ?? (await bundleWorkflows()),
   });
-}
-
-/**
- * The workflows bundled as the SDK bundles them for `workflowsPath`, but with the bundler's warnings
- * and errors only: its report of a bundle that built (webpack's list of modules, some sixty lines)
- * is for no one reading the worker's log, while a failed build's report still shows why.
- */
-export async function bundleWorkflows(workflowsPath = require.resolve('../workflows')): Promise<WorkflowBundle> {
-  const log = Runtime.instance().logger;
-  const logger = new DefaultLogger('WARN', ({ level, message, meta }) => log.log(level, message, meta));
-  return bundleWorkflowCode({ workflowsPath, failureConverterPath: FAILURE_CONVERTER_PATH, logger });
 }

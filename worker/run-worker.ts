@@ -30,6 +30,7 @@ export async function runWorker(config: Config, sql: Sql): Promise<RunningWorker
     deps,
     payloadKeys: config.PAYLOAD_KEYS,
     maxCachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
+    workflowBundle: config.WORKFLOW_BUNDLE ? { codePath: config.WORKFLOW_BUNDLE } : undefined,
   });
   const done = worker.run().finally(async () => {
     deps.mail.transport.close();

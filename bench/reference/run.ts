@@ -4,7 +4,7 @@ import { type NativeConnection, Worker } from '@temporalio/worker';
 import { encryptingDataConverter } from '../../codec/data-converter';
 import type { PayloadKey } from '../../codec/payload-keys';
 import type { Sql } from '../../db/client';
-import { bundleWorkflows } from '../../worker/create-worker';
+import { bundleWorkflows } from '../../worker/workflow-bundle';
 import { elapsedMs } from '../figures';
 import { inParallel } from '../in-parallel';
 import { createReferenceTable, referenceActivities } from './activities';

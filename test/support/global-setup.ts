@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { findOrGetChromium } from '../../dev/chromium';
 import { createThrowawayDatabase, startThrowawayTemporal } from '../../dev/throwaway-services';
-import { bundleWorkflows } from '../../worker/create-worker';
+import { bundleWorkflows } from '../../worker/workflow-bundle';
 
 const RESULTS = join(__dirname, '..', '..', '.test-results');
 

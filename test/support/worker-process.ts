@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { runEnv } from './run-env';
 import type { Stack } from './stack';
 import { TEST_PAYLOAD_KEYS } from './stack';
 
@@ -36,6 +37,8 @@ export function spawnWorker(stack: Stack): WorkerProcess {
       PUBLIC_BASE_URL: config.PUBLIC_BASE_URL,
       REVIEW_LINK_SECRET: config.REVIEW_LINK_SECRET,
       PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+      // The run's bundle, as a deployed worker loads the one built with its image (WORKFLOW_BUNDLE).
+      WORKFLOW_BUNDLE: runEnv().TEST_WORKFLOW_BUNDLE,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
