@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_JWT_SECRET } from '../config/env';
 import { PRODUCTION_ENV } from './support/production-env';
+import { runEnv } from './support/run-env';
 
 const ROOT = join(__dirname, '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -37,5 +40,21 @@ describe('start-up with bad configuration', () => {
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^invalid configuration: ${name}: `));
+  });
+});
+
+describe('the workflow bundle a worker loads', () => {
+  it('is the file WORKFLOW_BUNDLE names: a file that is no workflow bundle stops the worker before it polls', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weighing-notes-bundle-'));
+    try {
+      const bundle = join(dir, 'workflow-bundle.js');
+      writeFileSync(bundle, 'module.exports = {};\n');
+      const result = start('worker/main.ts', { TEMPORAL_ADDRESS: runEnv().TEST_TEMPORAL_ADDRESS, WORKFLOW_BUNDLE: bundle });
+      expect(result.status).toBe(1);
+      expect(result.stdout).not.toContain('worker polling');
+      expect(result.stderr).toMatch(/the provided Workflow Bundle/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
