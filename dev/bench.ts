@@ -155,15 +155,6 @@ async function measureCacheMisses(call: ProductApi, product: ProductProcesses, c
   return spread(times);
 }
 
-/**
- * What autovacuum does on a production server, done here where the server runs without it (this
- * machine's does): without statistics the planner takes tables of thousands of rows for empty ones,
- * and the inbox's query, planned as a loop over every decision, took 1.4 s at 10,000 open notes.
- */
-async function settle(sql: Sql, autovacuum: boolean): Promise<void> {
-  if (!autovacuum) await sql`vacuum analyze`;
-}
-
 /** Open notes grown to each size (created and submitted, 10 at once): the worker's memory and the lists' p99. */
 async function measureGrowth(call: ProductApi, product: ProductProcesses, already: number, prepare: () => Promise<void>): Promise<GrowthPoint[]> {
   const points: GrowthPoint[] = [];
@@ -222,8 +213,14 @@ async function main(): Promise<void> {
   const databaseUrl = await createThrowawayDatabase('weighing_notes_bench');
   const sql = createSql(databaseUrl);
   await seed(sql);
-  const autovacuum = (await sql<{ autovacuum: string }[]>`show autovacuum`)[0]!.autovacuum;
-  if (autovacuum !== 'on') log('PostgreSQL runs without autovacuum here: the bench analyzes its tables before measuring, as autovacuum would');
+  // What autovacuum does on a production server, done here where the server runs without it (this
+  // machine's does): without statistics the planner takes tables of thousands of rows for empty ones,
+  // and the inbox's query, planned as a loop over every decision, took 1.4 s at 10,000 open notes.
+  const autovacuum = (await sql<{ autovacuum: string }[]>`show autovacuum`)[0]!.autovacuum === 'on';
+  if (!autovacuum) log('PostgreSQL runs without autovacuum here: the bench analyzes its tables before measuring, as autovacuum would');
+  const settle = async () => {
+    if (!autovacuum) await sql`vacuum analyze`;
+  };
   const mail = await startSmtpCapture({ smtpPort: 0 });
   const env = {
     NODE_ENV: 'development',
@@ -249,7 +246,7 @@ async function main(): Promise<void> {
 
     log('reference (bare Temporal, same worker set-up)…');
     const ref = await measureReference(reference);
-    await settle(sql, autovacuum === 'on');
+    await settle();
     log('product, step by step…');
     const { ids, spreads: steps } = await measureSteps(call, mail, client);
     log('product, decisions after a cache miss…');
@@ -261,7 +258,7 @@ async function main(): Promise<void> {
     }
     const workerRssMiB = rssMiB(product.workerPid);
     log('growth with open notes…');
-    const growth = await measureGrowth(call, product, SIZES.decisions, () => settle(sql, autovacuum === 'on'));
+    const growth = await measureGrowth(call, product, SIZES.decisions, settle);
     log('timer drift…');
     const drift = await measureDrift(env, sql);
 

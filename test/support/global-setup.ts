@@ -1,9 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { findOrGetChromium } from '../../dev/chromium';
 import { createThrowawayDatabase, startThrowawayTemporal } from '../../dev/throwaway-services';
-import { bundleWorkflows } from '../../worker/workflow-bundle';
+import { writeWorkflowBundle } from '../../worker/workflow-bundle';
 
 const RESULTS = join(__dirname, '..', '..', '.test-results');
 
@@ -17,14 +16,12 @@ export default async function globalSetup(): Promise<void> {
   const chromium = await findOrGetChromium(log);
   // The test files run in workers of their own: they find it through the environment.
   process.env.CHROMIUM_PATH = chromium.path;
-  const [{ env, uiUrl }, bundle, databaseUrl] = await Promise.all([
+  const bundlePath = join(RESULTS, `workflow-bundle-${process.pid}.js`);
+  const [{ env, uiUrl }, , databaseUrl] = await Promise.all([
     startThrowawayTemporal(),
-    bundleWorkflows(),
+    writeWorkflowBundle(bundlePath),
     createThrowawayDatabase('weighing_notes_test'),
   ]);
-  mkdirSync(RESULTS, { recursive: true });
-  const bundlePath = join(RESULTS, `workflow-bundle-${process.pid}.js`);
-  writeFileSync(bundlePath, bundle.code);
 
   globalThis.__TEST_RUN__ = { env, databaseUrl };
   process.env.TEST_TEMPORAL_ADDRESS = env.address;
