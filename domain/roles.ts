@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { ROLES } from './role-rules';
 import { line } from './text';
 
-/** The roles of DOMAIN.md; a person may hold several. */
-export const ROLES = ['drafter', 'team_lead', 'legal', 'head_of_service', 'minister', 'auditor', 'admin', 'operator'] as const;
+export * from './role-rules';
+
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
@@ -15,10 +16,3 @@ export const Actor = z.object({
   roles: z.array(Role),
 });
 export type Actor = z.infer<typeof Actor>;
-
-export function hasRole(actor: Actor, ...roles: Role[]): boolean {
-  return roles.some((role) => actor.roles.includes(role));
-}
-
-/** Staff who work with partner services; the operator runs the platform and reads none of its business. */
-export const STAFF_ROLES: Role[] = ROLES.filter((role) => role !== 'operator');

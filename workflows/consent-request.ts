@@ -12,18 +12,8 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ConsentTransition } from '../activities/consent-transition';
-import {
-  type ConsentAnswerRequest,
-  type ConsentDecisionRequest,
-  ConsentPipeline,
-  type ConsentReviseRequest,
-  type ConsentState,
-  type ConsentSubmitRequest,
-  type ConsentTimer,
-  type ConsentTimerKind,
-  type ConsentWithdrawRequest,
-  nextConsentTimer,
-} from '../domain/consent';
+import type { ConsentAnswerRequest, ConsentDecisionRequest, ConsentReviseRequest, ConsentState, ConsentSubmitRequest, ConsentWithdrawRequest } from '../domain/consent';
+import { ConsentPipeline, type ConsentTimer, type ConsentTimerKind, nextConsentTimer } from '../domain/consent-rules';
 import type { ConsentTransitionAction } from '../domain/consent-story';
 import { consentDeadlineName } from '../domain/wording';
 import { DELIVERY, RECORDING } from './activity-options';

@@ -18,22 +18,11 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Transition } from '../activities/read-model';
-import {
-  type DecisionRequest,
-  type DueTimer,
-  NotePipeline,
-  type NoteState,
-  type ReassessRequest,
-  type ReviseRequest,
-  type StoredNoteState,
-  type SubmitRequest,
-  type WithdrawRequest,
-  newNoteState,
-  nextTimer,
-  upgradeNoteState,
-} from '../domain/pipeline';
-import { conditionPolicyOf, newConditionsState } from '../domain/conditions';
-import { type Actor, hasRole } from '../domain/roles';
+import type { DecisionRequest, NoteState, ReassessRequest, ReviseRequest, SubmitRequest, WithdrawRequest } from '../domain/pipeline';
+import { type DueTimer, NotePipeline, type StoredNoteState, newNoteState, nextTimer, upgradeNoteState } from '../domain/pipeline-rules';
+import { conditionPolicyOf, newConditionsState } from '../domain/conditions-rules';
+import { hasRole } from '../domain/role-rules';
+import type { Actor } from '../domain/roles';
 import { conditionsSummary, deadlineName, executionSummary } from '../domain/wording';
 import { DELIVERY, RECORDING } from './activity-options';
 import { HISTORY_LIMIT, historyFull, type LongRunningInput } from './long-running';

@@ -13,15 +13,8 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ChangeOutcome } from '../activities/conditions';
-import {
-  type CloseRequest,
-  ConditionTracker,
-  type ConditionTimer,
-  type ConditionsState,
-  conditionsDueAt,
-  type ReassignRequest,
-  type TrackedCondition,
-} from '../domain/conditions';
+import type { CloseRequest, ConditionsState, ReassignRequest, TrackedCondition } from '../domain/conditions';
+import { ConditionTracker, type ConditionTimer, conditionsDueAt } from '../domain/conditions-rules';
 import { Refusal } from '../domain/refusal';
 import { conditionDeadlineName, conditionRef, utcMinute } from '../domain/wording';
 import { DELIVERY, RECORDING } from './activity-options';

@@ -1,5 +1,6 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import { type NoteState, approvalsSoFar, quorumFor } from '../domain/pipeline';
+import type { NoteState } from '../domain/pipeline';
+import { approvalsSoFar, quorumFor } from '../domain/pipeline-rules';
 import { NoteStageKey, NoteStatusKey, OverallRiskKey, PartnerIdKey, StageDueTimeKey } from './search-attributes';
 
 /**
