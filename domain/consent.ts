@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CooperationForm } from './note-terms';
 import { ANSWERS, CONSENT_STAGES, CONSENT_STATUSES } from './consent-rules';
-import { Decision, Outcome, Policy, Revision, Stage } from './pipeline';
+import { Decision, Outcome, Policy, Revision, Sha256, Stage } from './pipeline';
 import { Refusal } from './refusal';
 import { Actor, PersonId } from './roles';
 import { freeText, line } from './text';
@@ -76,7 +76,6 @@ export const ConsentStatus = z.enum(CONSENT_STATUSES);
 export type ConsentStatus = z.infer<typeof ConsentStatus>;
 
 const Instant = z.iso.datetime();
-const Sha256 = Decision.shape.contentSha256;
 const Millis = Policy.shape.reminderIntervalMs;
 
 /**

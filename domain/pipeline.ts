@@ -8,7 +8,6 @@ import { NoteStatus, Outcome, Revision, RevisionFacts, Sha256, SrmPriority, Stag
  */
 export * from './pipeline-requests';
 export * from './pipeline-rules';
-export { parseOrRefuse } from './parse-or-refuse';
 
 const Instant = z.iso.datetime();
 const Millis = z.number().int().positive();
