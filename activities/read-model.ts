@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { TRANSITION_ACTIONS } from '../domain/note-story';
 import { NoteState, Outcome, Revision, Stage } from '../domain/pipeline';
 import { audienceFor, queueMail } from './notifications';
-import { appendAudit } from '../db/audit';
+import { appendAudit, holdAuditTail } from '../db/audit';
 import type { Sql } from '../db/client';
 import { insertDecision, projectState } from '../db/notes';
 
@@ -30,34 +30,35 @@ export function createReadModelActivities({ sql }: { sql: Sql }) {
       const transition = Transition.parse(input);
       const { state, at, actorId, action, ref, decision } = transition;
       const when = new Date(at);
+      const eventKey = `note-${state.noteId}/v${state.version}`;
       // Statements that wait on no other's answer go out together (pipelined on the transaction's one
-      // connection); the audit entry goes last, so that the chain's lock is held only for the append.
+      // connection): four round trips in all (begin; the projection and the reads, the chain's lock
+      // taken last; the writes that need their answers; commit). The lock is held for the last two.
       await sql.begin(async (tx) => {
-        const [audience] = await Promise.all([
+        const [audience, , , tail] = await Promise.all([
           audienceFor(tx, transition),
           projectState(tx, state),
           decision && insertDecision(tx, { ...decision, id: decision.decisionId, noteId: state.noteId, actorId: actorId!, contentSha256: state.current.contentSha256, decidedAt: when }),
+          holdAuditTail(tx, eventKey),
         ]);
-        await Promise.all([
-          queueMail(tx, transition, audience),
-          appendAudit(tx, {
-            eventKey: `note-${state.noteId}/v${state.version}`,
-            at: when,
-            actorId,
-            action,
-            noteId: state.noteId,
-            details: {
-              status: state.status,
-              stage: state.stage,
-              revision: state.current.revision,
-              contentSha256: state.current.contentSha256,
-              ...(ref ? { ref } : {}),
-              ...(action === 'note.reassessment_started' ? { reassessment: state.reassessment } : {}),
-              ...(decision ? { decisionId: decision.decisionId, outcome: decision.outcome, decidedStage: decision.stage } : {}),
-              ...(audience.length ? { recipients: audience.map((a) => a.personId) } : {}),
-            },
-          }),
-        ]);
+        const entry = {
+          eventKey,
+          at: when,
+          actorId,
+          action,
+          noteId: state.noteId,
+          details: {
+            status: state.status,
+            stage: state.stage,
+            revision: state.current.revision,
+            contentSha256: state.current.contentSha256,
+            ...(ref ? { ref } : {}),
+            ...(action === 'note.reassessment_started' ? { reassessment: state.reassessment } : {}),
+            ...(decision ? { decisionId: decision.decisionId, outcome: decision.outcome, decidedStage: decision.stage } : {}),
+            ...(audience.length ? { recipients: audience.map((a) => a.personId) } : {}),
+          },
+        };
+        await Promise.all([queueMail(tx, transition, audience), appendAudit(tx, entry, tail)]);
       });
     },
   };

@@ -18,23 +18,40 @@ export function entryHash(prevHash: string, entry: AuditEntry): string {
   return auditEntryHash(prevHash, { ...entry, at: entry.at.toISOString() });
 }
 
+/** The chain's tail as a writer holding its lock sees it, and whether its own entry is there already. */
+export interface AuditTail {
+  seen: boolean;
+  hash: string | null;
+}
+
 /**
- * Appends one entry (idempotent by eventKey), inside the transaction that makes the change. It must be
- * a transaction: the lock that orders the chain lasts until commit, and outside one it would end with
- * its own statement, letting two writers link to the same tail.
+ * Takes the chain's lock and reads its tail, for the entry `eventKey` that this transaction appends
+ * next (`appendAudit`). A transaction sends it beside its own first statements, so that taking the
+ * lock costs no round trip of its own; the lock lasts until commit.
  */
-export async function appendAudit(tx: InTransaction, entry: AuditEntry): Promise<void> {
+export async function holdAuditTail(tx: InTransaction, eventKey: string): Promise<AuditTail> {
   // The chain needs a total order: writers queue for the tail, and only for the rest of their transaction.
   // The read is sent behind the lock without waiting for it (one round trip): the server runs it once
   // the lock is held, and in read committed it sees the tail as it is then.
   const [, [tail]] = await Promise.all([
     tx`select pg_advisory_xact_lock(hashtext('audit_log'))`,
-    tx<{ seen: boolean; hash: string | null }[]>`
-      select exists (select 1 from audit_log where event_key = ${entry.eventKey}) as seen,
+    tx<AuditTail[]>`
+      select exists (select 1 from audit_log where event_key = ${eventKey}) as seen,
              (select hash from audit_log order by seq desc limit 1) as hash`,
   ]);
-  if (tail!.seen) return;
-  const prevHash = tail!.hash ?? GENESIS_HASH;
+  return tail!;
+}
+
+/**
+ * Appends one entry (idempotent by eventKey), inside the transaction that makes the change. It must be
+ * a transaction: the lock that orders the chain lasts until commit, and outside one it would end with
+ * its own statement, letting two writers link to the same tail. `tail` is what `holdAuditTail` read
+ * for this entry, where the transaction took the lock beforehand.
+ */
+export async function appendAudit(tx: InTransaction, entry: AuditEntry, tail?: AuditTail): Promise<void> {
+  const { seen, hash } = tail ?? (await holdAuditTail(tx, entry.eventKey));
+  if (seen) return;
+  const prevHash = hash ?? GENESIS_HASH;
   const at = new Date(Math.floor(entry.at.getTime()));
   await tx`
     insert into audit_log (event_key, at, actor_id, action, note_id, details, prev_hash, hash)
