@@ -55,9 +55,9 @@ export const EnvSchema = z
     TEMPORAL_CALL_TIMEOUT: duration.prefault('15s'),
     /**
      * Executions a worker keeps in memory between their tasks: its memory stays bounded however many
-     * notes are open. Each holds some 0.1 MiB of heap, 0.9 MiB once it has validated an Update (zod and
-     * the request schemas); one not kept is replayed from its history when it wakes (a decision then
-     * takes some 30 ms longer), which a note touched every few days would be anyway.
+     * notes are open. Each holds some 0.1 MiB of heap, 0.2 MiB once it has validated an Update (its
+     * request schemas; zod itself is shared); one not kept is replayed from its history when it wakes
+     * (a decision then takes some 30 ms longer), which a note touched every few days would be anyway.
      */
     WORKER_CACHED_WORKFLOWS: count(1).default(100),
     /**

@@ -20,6 +20,12 @@ export type Outcome = z.infer<typeof Outcome>;
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256');
 /** A revision's number; the database keeps it as an `integer`, so a larger one is no revision there can be. */
 export const Revision = z.number().int().positive().max(2_147_483_647);
+/**
+ * A calendar day (YYYY-MM-DD), checked against a pattern of its own. A workflow thread shares zod,
+ * frozen, among its executions (`workflows/shared-modules`), zod's own date pattern with it, and zod
+ * resets a pattern's `lastIndex` before each check, which a frozen pattern refuses.
+ */
+const IsoDate = z.string().regex(new RegExp(z.regexes.date), 'Invalid ISO date');
 /** A partner's SRM priority, 1 the highest. */
 export const SrmPriority = z.number().int().min(1).max(4);
 
@@ -36,7 +42,7 @@ export const RevisionFacts = z.object({
   /** A permitted form of cooperation needs the minister's permission. */
   ministerialForms: z.boolean(),
   /** The review date the note names, if any (YYYY-MM-DD). */
-  reviewDate: z.iso.date().nullable(),
+  reviewDate: IsoDate.nullable(),
 });
 export type RevisionFacts = z.infer<typeof RevisionFacts>;
 

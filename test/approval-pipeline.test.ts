@@ -1,4 +1,5 @@
-import { stateQuery, noteWorkflowId } from '../workflows';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { decideUpdate, stateQuery, noteWorkflowId } from '../workflows';
 import { completeContent, newPartner } from './support/notes';
 import { useStack } from './support/stack';
 
@@ -175,6 +176,15 @@ describe('every refusal leaves no trace', () => {
   it('refuses a reject without a comment (400) and a reassessment of a note not adopted (409)', async () => {
     await refused(() => suite.http.decide('eva.smit', id, 'reject'), 400, id);
     await refused(() => suite.http.call('anna.devries', 'POST', `/notes/${id}/reassess`, { reason: 'Coup.' }), 409, id);
+  });
+
+  it('refuses a malformed decision sent to the workflow past the API, in its validator, naming what is wrong', async () => {
+    const before = await footprint(id);
+    const malformed = { decisionId: 'not-a-uuid', actor: { id: 'eva.smit', roles: ['legal' as const] }, outcome: 'approve' as const, revision: 1, stage: 'LEGAL_REVIEW' as const };
+    const update = suite.stack.client.workflow.getHandle(noteWorkflowId(id)).executeUpdate(decideUpdate, { args: [malformed] });
+    await expect(update).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(update.catch((error: WorkflowUpdateFailedError) => Promise.reject(error.cause))).rejects.toThrow(/malformed request: .*decisionId/s);
+    expect(await footprint(id)).toEqual(before);
   });
 });
 
