@@ -29,11 +29,12 @@ export interface NewNote {
 
 /** A new note in DRAFT with its first revision; idempotent by id (a retried activity inserts once). */
 export async function insertNote(tx: Tx, note: NewNote): Promise<void> {
+  const authorId = note.authorId ?? note.drafterId;
   await tx`
-    insert into notes (id, partner_id, drafter_id, status, stage, current_revision, overall_risk, supersedes, started)
-    values (${note.id}, ${note.partnerId}, ${note.drafterId}, 'DRAFT', null, 1, ${note.content.overallRisk}, ${note.supersedes}, ${note.started ?? true})
+    insert into notes (id, partner_id, drafter_id, status, stage, current_revision, current_author_id, overall_risk, supersedes, started)
+    values (${note.id}, ${note.partnerId}, ${note.drafterId}, 'DRAFT', null, 1, ${authorId}, ${note.content.overallRisk}, ${note.supersedes}, ${note.started ?? true})
     on conflict (id) do nothing`;
-  await insertRevision(tx, { noteId: note.id, revision: 1, content: note.content, contentSha256: note.contentSha256, authorId: note.authorId ?? note.drafterId, accepted: true });
+  await insertRevision(tx, { noteId: note.id, revision: 1, content: note.content, contentSha256: note.contentSha256, authorId, accepted: true });
 }
 
 /** A partner's current notes: in progress or ACTIVE. */
@@ -141,7 +142,7 @@ export async function projectState(tx: Tx, s: NoteState): Promise<void> {
   // pending since it was saved), and a stage once reached stays reached.
   await Promise.all([
     tx`
-      update notes set status = ${s.status}, stage = ${s.stage}, current_revision = ${s.current.revision},
+      update notes set status = ${s.status}, stage = ${s.stage}, current_revision = ${s.current.revision}, current_author_id = ${s.current.authorId},
                        overall_risk = ${s.current.overallRisk}, stage_due_at = ${s.stageDueAt}, reminders_sent = ${s.remindersSent},
                        escalated = ${s.escalated}, adopted_at = ${s.adoptedAt}, review_due_at = ${s.reviewDueAt},
                        superseded_by = ${s.supersededBy}, reassessment = ${s.reassessment},
@@ -322,8 +323,8 @@ export async function findNote(sql: Sql, id: string): Promise<NoteView | undefin
  */
 function decidableBy(sql: Sql, actorId: string, grant: ReadGrant) {
   return sql`
-    from notes n join note_revisions r on r.note_id = n.id and r.revision = n.current_revision and r.accepted
-    where n.status = 'IN_REVIEW' and n.stage in ${sql(grant.stages)} and r.author_id <> ${actorId} and ${readableBy(sql, grant)}
+    from notes n
+    where n.status = 'IN_REVIEW' and n.stage in ${sql(grant.stages)} and n.current_author_id <> ${actorId} and ${readableBy(sql, grant)}
       and not exists (select 1 from decisions d where d.note_id = n.id and d.stage = n.stage
                       and d.revision = n.current_revision and d.actor_id = ${actorId})`;
 }

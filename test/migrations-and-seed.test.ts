@@ -66,10 +66,13 @@ describe('migrations of data written before them', () => {
     await dropDatabase(url);
   });
 
-  it('records the stages each note has reached, and drops rendered mail (usable review links in it) from the outbox, rendering what is pending again', async () => {
+  it('records the stages each note has reached and its current revision’s author, and drops rendered mail (usable review links in it) from the outbox, rendering what is pending again', async () => {
     const note = randomUUID();
     await old`insert into notes (id, partner_id, drafter_id, status, stage, current_revision, stage_due_at)
               values (${note}, ${SEED_PARTNERS[0]!.id}, 'anna.devries', 'IN_REVIEW', 'TEAM_REVIEW', 2, now() + interval '5 days')`;
+    for (const [revision, author] of [[1, 'anna.devries'], [2, 'bram.jansen']] as const) {
+      await old`insert into note_revisions (note_id, revision, content, content_sha256, author_id) values (${note}, ${revision}, ${old.json({})}, ${'a'.repeat(64)}, ${author})`;
+    }
     // Revision 1 went to legal review and came back; revision 2 is at team review again.
     for (const [version, stage] of [[1, 'TEAM_REVIEW'], [2, 'LEGAL_REVIEW'], [3, null], [4, 'TEAM_REVIEW']] as const) {
       await old.begin((tx) => appendAudit(tx, { eventKey: `note-${note}/v${version}`, at: new Date(), actorId: null, action: 'note.decided', noteId: note, details: { stage } }));
@@ -86,6 +89,8 @@ describe('migrations of data written before them', () => {
     expect(await migrate(old)).toEqual(readdirSync(MIGRATIONS_DIR).filter((n) => n >= '004'));
     const [reached] = await old<{ reachedStages: string[] }[]>`select reached_stages from notes where id = ${note}`;
     expect(reached!.reachedStages).toEqual(['LEGAL_REVIEW', 'TEAM_REVIEW']);
+    // The current revision's author, whom the inbox leaves out, is kept beside it from migration 012 on.
+    expect(await old`select current_author_id from notes where id = ${note}`).toEqual([{ currentAuthorId: 'bram.jansen' }]);
     const rows = await old<{ status: string; kind: string; stage: string | null; revision: number | null; linkId: string | null; dueAt: Date | null }[]>`
       select status, kind, stage, revision, link_id, due_at from outbox where note_id = ${note} order by status, kind`;
     expect(rows).toEqual([
