@@ -317,6 +317,13 @@ export async function findNote(sql: Sql, id: string): Promise<NoteView | undefin
 }
 
 /**
+ * The author of the note's current revision: kept on the note (migration 012), else read from the
+ * revision, for a note created or projected by a version from before it while both ran side by side.
+ */
+const currentAuthor = (sql: Sql) =>
+  sql`coalesce(n.current_author_id, (select r.author_id from note_revisions r where r.note_id = n.id and r.revision = n.current_revision and r.accepted))`;
+
+/**
  * The notes at whose open stage this person may decide now, among those they may read: the pipeline's
  * `deciderRefusal` in SQL (the stage's role, a revision they did not write, no decision of theirs on
  * it there yet). `grant.stages` must not be empty.
@@ -324,7 +331,7 @@ export async function findNote(sql: Sql, id: string): Promise<NoteView | undefin
 function decidableBy(sql: Sql, actorId: string, grant: ReadGrant) {
   return sql`
     from notes n
-    where n.status = 'IN_REVIEW' and n.stage in ${sql(grant.stages)} and n.current_author_id <> ${actorId} and ${readableBy(sql, grant)}
+    where n.status = 'IN_REVIEW' and n.stage in ${sql(grant.stages)} and ${currentAuthor(sql)} <> ${actorId} and ${readableBy(sql, grant)}
       and not exists (select 1 from decisions d where d.note_id = n.id and d.stage = n.stage
                       and d.revision = n.current_revision and d.actor_id = ${actorId})`;
 }

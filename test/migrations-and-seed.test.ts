@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { appendAudit } from '../db/audit';
 import { createSql, type Sql } from '../db/client';
 import { ensureDatabase, migrate, MIGRATIONS_DIR } from '../db/migrate';
+import { tasksFor } from '../db/notes';
 import { findPartner } from '../db/partners';
 import { upsertPerson } from '../db/people';
+import { readGrant } from '../domain/need-to-know';
 import { dropDatabase } from '../dev/throwaway-services';
 import { seed } from '../dev/seed';
 import { SEED_PARTNERS, SEED_PEOPLE } from '../dev/seed-data';
@@ -115,5 +117,16 @@ describe('migrations of data written before them', () => {
     ]);
     const columns = await old`select column_name from information_schema.columns where table_name = 'partners' and column_name in ('relationship', 'srm_priority')`;
     expect(columns).toHaveLength(0);
+  });
+
+  it('leaves a note out of its current revision’s author’s inbox also when a version from before migration 012 wrote it (no author kept on the note)', async () => {
+    await migrate(old);
+    const note = randomUUID();
+    await old`insert into notes (id, partner_id, drafter_id, status, stage, current_revision, reached_stages, stage_due_at)
+              values (${note}, ${OLD_PARTNERS[1]![0]}, 'anna.devries', 'IN_REVIEW', 'TEAM_REVIEW', 1, '{TEAM_REVIEW}', now() + interval '5 days')`;
+    await old`insert into note_revisions (note_id, revision, content, content_sha256, author_id) values (${note}, 1, ${old.json({})}, ${'b'.repeat(64)}, 'bram.jansen')`;
+    const inbox = async (id: string) => (await tasksFor(old, id, readGrant({ id, roles: ['team_lead'] }), { limit: 50, offset: 0 })).items.map((n) => n.id);
+    expect(await inbox('carla.bakker')).toContain(note);
+    expect(await inbox('bram.jansen')).not.toContain(note);
   });
 });
