@@ -28,7 +28,7 @@ describe('the workflows’ modules', () => {
     return loaded!;
   };
 
-  it('build no schema as they load, so that no execution builds one as it starts or replays', () => {
+  it('build no schema as they load, so that an execution builds none until it checks an Update', () => {
     const workflows = withoutSchemas<typeof Workflows>('../workflows');
     expect(typeof workflows.noteApproval).toBe('function');
     expect(typeof workflows.noteConditions).toBe('function');
