@@ -7,6 +7,11 @@ import { z } from 'zod';
  * itself free of side effects, so the bundler would drop a bare preload of it.
  */
 
+// Frozen with zod are its own patterns, and zod resets a pattern's `lastIndex` as it checks: a format
+// that checks with one of them (`z.iso.date`, `z.email`, `z.guid`, durations, addresses, `.lowercase`
+// and the like) throws when a workflow parses with it. Such a check takes a pattern of its own there,
+// as the review date's does (`domain/pipeline-requests`); `z.uuid` and `z.iso.datetime` build theirs.
+
 // zod completes its global configuration (its messages' locale, the memoizer its objects parse with)
 // as it builds and runs its first schemas. Frozen, the configuration could not be completed later, so
 // one schema is built and refused here, before the freeze.
