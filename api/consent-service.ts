@@ -88,6 +88,12 @@ export function consentService({ sql, consents, consentPolicy, temporalCallTimeo
     return request;
   }
 
+  /** The answer to a submission, decision or withdrawal: its new state, not its content (as `stateAfter` of notes). */
+  async function stateAfter(actor: Actor, id: string): Promise<Omit<ConsentView, 'content'>> {
+    const { content, ...state } = await readable(actor, id);
+    return state;
+  }
+
   /** A request this person may read that has not ended. */
   async function open(actor: Actor, id: string): Promise<ConsentView> {
     const request = await readable(actor, id);
@@ -162,7 +168,7 @@ export function consentService({ sql, consents, consentPolicy, temporalCallTimeo
     async submit(actor: Actor, id: string, revision?: number) {
       const request = await open(actor, id);
       await consents.update(id, consentSubmitUpdate, { actor, revision: revision ?? request.revision });
-      return show(actor, id, 'submit response');
+      return stateAfter(actor, id);
     },
 
     /**
@@ -176,7 +182,7 @@ export function consentService({ sql, consents, consentPolicy, temporalCallTimeo
         await checkRecipient(request.originatorId, request.content);
       }
       await withText(decisionId, comment, () => consents.update(id, consentDecideUpdate, { decisionId, actor, ...decision }));
-      return show(actor, id, 'decision response');
+      return stateAfter(actor, id);
     },
 
     /** The partner's answer, with the day it was given and any conditions: kept here, the workflow told its kind. */
@@ -199,7 +205,7 @@ export function consentService({ sql, consents, consentPolicy, temporalCallTimeo
       await open(actor, id);
       const eventId = randomUUID();
       await withText(eventId, reason, () => consents.update(id, consentWithdrawUpdate, { eventId, actor }));
-      return show(actor, id, 'withdrawal response');
+      return stateAfter(actor, id);
     },
   };
 }

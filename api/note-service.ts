@@ -49,6 +49,9 @@ export interface DecisionInput {
 
 export { UnderWay } from './staged-text';
 
+/** A note as the answer to a change shows it: everything but the content. */
+export type NoteAfterChange = Omit<NoteView & ReturnType<typeof aheadOf>, 'content'>;
+
 /**
  * What staff do with notes, for the JSON API and the staff pages alike: each rule is checked here (or
  * in the domain and the workflow behind it) once, whichever door the request came through. Refusals
@@ -67,8 +70,18 @@ export function noteService({ sql, notes, policy, reviewDateMaxMs, temporalCallT
     return note;
   }
 
-  /** The note as it now stands, its content read on the record (a read, or the answer to a change). */
+  /** The note as it now stands, its content read on the record (a read, or the answer to a draft). */
   const show = async (actor: Actor, id: string, what: string) => withRoute(await shownNote(access, actor, id, what));
+
+  /**
+   * The answer to a submission, decision or withdrawal: the note's new state, route and approvals, not
+   * its content, which the caller read before (on the record) and did not change. No read to record,
+   * and no classified text sent back that no one asked for.
+   */
+  async function stateAfter(actor: Actor, id: string): Promise<NoteAfterChange> {
+    const { content, ...state } = withRoute(await readableNote(access, actor, id));
+    return state;
+  }
 
   /**
    * One current note per partner (DOMAIN.md): refused while the partner has a note in progress or
@@ -171,7 +184,7 @@ export function noteService({ sql, notes, policy, reviewDateMaxMs, temporalCallT
       // The partner's SRM priority as it goes into review sets, with its risk, when the adopted note is reviewed.
       const partnerPriority = (await findPartner(sql, note.partnerId))?.srmPriority ?? null;
       await notes.update(note.id, submitUpdate, { actor, revision: submitted, partnerPriority });
-      return show(actor, note.id, 'submit response');
+      return stateAfter(actor, note.id);
     },
 
     /** `decisionId`: a review link's own id, which the workflow accepts once, so that the link works once. */
@@ -179,14 +192,14 @@ export function noteService({ sql, notes, policy, reviewDateMaxMs, temporalCallT
       const note = await open(actor, id);
       // Comments are content: they stay in PostgreSQL, the workflow sees only the decision's id.
       await withText(decisionId, comment, () => notes.update(note.id, decideUpdate, { decisionId, actor, ...decision }));
-      return show(actor, note.id, 'decision response');
+      return stateAfter(actor, note.id);
     },
 
     async withdraw(actor: Actor, id: string, reason: string) {
       const note = await open(actor, id);
       const eventId = randomUUID();
       await withText(eventId, reason, () => notes.update(note.id, withdrawUpdate, { eventId, actor }));
-      return show(actor, note.id, 'withdrawal response');
+      return stateAfter(actor, note.id);
     },
 
     async reassess(actor: Actor, id: string, reason: string): Promise<{ id: string }> {

@@ -19,24 +19,29 @@ const reads = async (noteId: string) => (await trail(noteId)).filter((e) => e.ac
 const refusals = async (noteId: string) => (await trail(noteId)).filter((e) => e.action === 'note.access_refused').map((e) => [e.actorId, e.details.status, e.details.route]);
 
 describe('everything that shows content is on the record', () => {
-  it('records a read for every response carrying a note’s content: reads, mutations and the workflow’s state', async () => {
+  it('records a read for every response carrying a note’s content: reads, a saved draft and the workflow’s state', async () => {
     const { http } = suite;
     const id = await http.createNote('anna.devries');
-    await http.submit('anna.devries', id);
-    await http.decide('carla.bakker', id, 'request_changes', 1, { comment: COMMENT });
+    const answers = [
+      await http.submit('anna.devries', id),
+      await http.decide('carla.bakker', id, 'request_changes', 1, { comment: COMMENT }),
+    ];
     await http.call('anna.devries', 'PUT', `/notes/${id}/draft`, { baseRevision: 1, content: completeContent({ weighing: 'Revised.' }) });
     await http.note('gert.mulder', id);
     await http.call('ivo.peters', 'GET', `/notes/${id}/history`);
     await http.call('carla.bakker', 'GET', `/notes/${id}/workflow-state`);
-    await http.call('anna.devries', 'POST', `/notes/${id}/withdraw`, { reason: REASON });
+    answers.push(await http.call('anna.devries', 'POST', `/notes/${id}/withdraw`, { reason: REASON }));
     expect(await reads(id)).toEqual([
-      ['anna.devries', 'submit response'],
-      ['carla.bakker', 'decision response'],
       ['anna.devries', 'draft response'],
       ['gert.mulder', 'note'],
       ['ivo.peters', 'history'],
       ['carla.bakker', 'workflow state'],
-      ['anna.devries', 'withdrawal response'],
+    ]);
+    // A submission, decision or withdrawal is answered with the new state, never the content: no read there.
+    expect(answers.map((answer) => [answer.statusCode, answer.json<{ status: string }>().status, 'content' in answer.json()])).toEqual([
+      [200, 'IN_REVIEW', false],
+      [200, 'DRAFT', false],
+      [200, 'WITHDRAWN', false],
     ]);
     const written = JSON.stringify(await trail(id));
     for (const secret of [COMMENT, REASON, 'Revised.', completeContent().weighing!]) expect(written).not.toContain(secret);

@@ -108,7 +108,8 @@ describe('lists', () => {
     }
     const past = (await suite.http.call('ivo.peters', 'GET', `/audit?noteId=${ids[0]}&offset=1000`)).json<{ items: unknown[]; total: number }>();
     expect(past.items).toEqual([]);
-    expect(past.total).toBeGreaterThanOrEqual(3);
+    // Its creation and its withdrawal at least, though the page past them is empty.
+    expect(past.total).toBeGreaterThanOrEqual(2);
     expect((await suite.http.call('eva.smit', 'GET', '/partners?limit=0')).statusCode).toBe(400);
   });
 });

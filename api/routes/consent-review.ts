@@ -83,7 +83,7 @@ export const consentReviewRoutes: FastifyPluginAsync<RouteDeps> = async (app, de
 
   /** The decision of the form, through the consent service as every decision goes; its confirmation in a sentence. */
   async function decide({ claims, person, request }: OpenLink, outcome: Outcome, comment: string | undefined): Promise<[number, string]> {
-    let after: ConsentView;
+    let after: Omit<ConsentView, 'content'>;
     try {
       // The link's id is the decision's id: the workflow refuses it a second time, so the link works once.
       after = await consentService.decide({ id: person.id, roles: person.roles }, request.id, { outcome, revision: claims.rev, stage: claims.stage, comment }, claims.jti);

@@ -72,6 +72,8 @@ const ConsentView = ConsentSummary.extend({
     .describe('The partner’s answer as recorded: the day it was given and any conditions'),
   undeliveredMail: z.array(z.object({ recipientId: z.string(), kind: z.string(), error: z.string().nullable() })),
 }).describe('The request as it stands: its state, current revision and content, decisions and answer');
+/** The answer to a submission, decision or withdrawal, as for notes: the caller read the content before, and did not change it. */
+const NewState = ConsentView.omit({ content: true }).describe('The request’s new state: status, stage, current revision (by its hash), decisions; not its content, which `GET /consent-requests/:id` shows');
 
 const HistoryEntry = z.object({
   seq: z.number().int(),
@@ -148,7 +150,7 @@ export const consentRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { sql
 
   app.post(
     '/consent-requests/:id/submit',
-    { schema: { tags, summary: 'Send a draft request to legal review', params: Params, body: Submit, response: { 200: ConsentView, ...errorResponses(...ON_A_REQUEST, 403, 409) } } },
+    { schema: { tags, summary: 'Send a draft request to legal review', params: Params, body: Submit, response: { 200: NewState, ...errorResponses(...ON_A_REQUEST, 403, 409) } } },
     async (request) => service.submit(request.actor, request.params.id, request.body?.revision),
   );
 
@@ -161,7 +163,7 @@ export const consentRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { sql
         description: 'At HEAD_OF_SERVICE, approving is approving sending: the recipient is checked again (409 if its weighing note no longer permits the form). Four eyes: the drafter decides on nothing of the request.',
         params: Params,
         body: Decision,
-        response: { 200: ConsentView, ...errorResponses(...ON_A_REQUEST, 403, 409) },
+        response: { 200: NewState, ...errorResponses(...ON_A_REQUEST, 403, 409) },
       },
     },
     async (request) => service.decide(request.actor, request.params.id, request.body),
@@ -184,7 +186,7 @@ export const consentRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { sql
 
   app.post(
     '/consent-requests/:id/withdraw',
-    { schema: { tags, summary: 'Withdraw a request before its answer', params: Params, body: Reason, response: { 200: ConsentView, ...errorResponses(...ON_A_REQUEST, 403, 409) } } },
+    { schema: { tags, summary: 'Withdraw a request before its answer', params: Params, body: Reason, response: { 200: NewState, ...errorResponses(...ON_A_REQUEST, 403, 409) } } },
     async (request) => service.withdraw(request.actor, request.params.id, request.body.reason),
   );
 };

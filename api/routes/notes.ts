@@ -29,8 +29,10 @@ const Decision = withExamples(
 );
 const ListQuery = Page.extend({ status: NoteStatus.optional(), stage: Stage.optional(), partnerId: z.uuid().optional() }).strict();
 
-/** A note in an answer: to a read, and to a change, as it then stands. */
+/** A note in an answer to a read, or to a saved draft, as it then stands. */
 const Shown = NoteView.describe('The note as it stands: state, current revision and content, the route ahead, approvals');
+/** The answer to a submission, decision or withdrawal: the caller read the content before, and did not change it. */
+const NewState = NoteView.omit({ content: true }).describe('The note’s new state: status, stage, current revision (by its hash), the route ahead, approvals; not its content, which `GET /notes/:id` shows');
 /** What a route on one note can refuse with, besides its own (an id that is no uuid, a note the caller may not know of). */
 const ON_A_NOTE = [400, 401, 404, 503] as const;
 
@@ -98,19 +100,19 @@ export const noteRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { sql, n
 
   app.post(
     '/notes/:id/submit',
-    { schema: { tags, summary: 'Send a complete draft into review', params: Params, body: Submit, response: { 200: Shown, ...errorResponses(...ON_A_NOTE, 403, 409, 422) } } },
+    { schema: { tags, summary: 'Send a complete draft into review', params: Params, body: Submit, response: { 200: NewState, ...errorResponses(...ON_A_NOTE, 403, 409, 422) } } },
     async (request) => service.submit(request.actor, request.params.id, request.body?.revision),
   );
 
   app.post(
     '/notes/:id/decisions',
-    { schema: { tags, summary: 'Approve, reject or request changes at the open stage', params: Params, body: Decision, response: { 200: Shown, ...errorResponses(...ON_A_NOTE, 403, 409) } } },
+    { schema: { tags, summary: 'Approve, reject or request changes at the open stage', params: Params, body: Decision, response: { 200: NewState, ...errorResponses(...ON_A_NOTE, 403, 409) } } },
     async (request) => service.decide(request.actor, request.params.id, request.body),
   );
 
   app.post(
     '/notes/:id/withdraw',
-    { schema: { tags, summary: 'Withdraw a draft or a note in review', params: Params, body: Reason('Overtaken by events.'), response: { 200: Shown, ...errorResponses(...ON_A_NOTE, 403, 409) } } },
+    { schema: { tags, summary: 'Withdraw a draft or a note in review', params: Params, body: Reason('Overtaken by events.'), response: { 200: NewState, ...errorResponses(...ON_A_NOTE, 403, 409) } } },
     async (request) => service.withdraw(request.actor, request.params.id, request.body.reason),
   );
 

@@ -14,7 +14,7 @@ import { freeText } from '../../domain/text';
 import { cadenceInWords, momentInWords, reviewOf, STATUS_NAME } from '../../domain/wording';
 import type { RouteDeps } from '../app-deps';
 import { ApiError, isUnavailable } from '../errors';
-import { UnderWay } from '../note-service';
+import { type NoteAfterChange, UnderWay } from '../note-service';
 import { messagePage, renderPage, sendPage } from '../pages';
 import { decisionSentence, reviewPage, whatNext } from '../review-page';
 import { revisionDiff } from '../staff/revision-diff';
@@ -126,7 +126,7 @@ export const reviewRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => 
   async function decide(link: OpenLink, outcome: Outcome, comment: string | undefined): Promise<[number, string]> {
     const { claims, person, note } = link;
     const actor = { id: person.id, roles: person.roles };
-    let after: NoteView;
+    let after: NoteAfterChange;
     try {
       // The link's id is the decision's id: the workflow refuses it a second time, so the link works once.
       after = await noteService.decide(actor, note.id, { outcome, revision: claims.rev, stage: claims.stage, comment }, claims.jti);
@@ -136,10 +136,9 @@ export const reviewRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => 
       return [error.status, messagePage('Your decision was not recorded', error.message, 'error')];
     }
     const recorded = (await findDecision(sql, claims.jti))!;
-    const quorum = quorumFor(claims.stage, revisionFacts(after.content, after.revision, after.contentSha256, after.revisionAuthorId), policy);
-    const approvals = after.approvals.filter((a) => a.stage === claims.stage).length;
+    const { quorum, approvals } = after.route.find((s) => s.stage === claims.stage)!;
     const said = decisionSentence({ noteId: note.id, outcome, revision: claims.rev, stage: claims.stage, at: recorded.decidedAt });
-    return [200, messagePage('Your decision is recorded', `${said} ${whatNext(claims.stage, { status: after.status, stage: after.stage, approvals, quorum })}`)];
+    return [200, messagePage('Your decision is recorded', `${said} ${whatNext(claims.stage, { status: after.status, stage: after.stage, approvals: approvals.length, quorum })}`)];
   }
 
   /**
