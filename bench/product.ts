@@ -3,6 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { workerProcessEnv } from '../worker/process-memory';
 import { writeWorkflowBundle } from '../worker/workflow-bundle';
 
 const ROOT = join(__dirname, '..');
@@ -40,11 +41,11 @@ function stopPart(child: ChildProcess): Promise<void> {
   });
 }
 
-/** The worker and the API as processes of their own, as `npm start` runs them (the worker loading a prebuilt bundle); `env` configures both. */
+/** The worker and the API as processes of their own, as `npm start` runs them (the worker loading a prebuilt bundle, with its memory settings); `env` configures both. */
 export async function startProduct(env: Record<string, string>): Promise<ProductProcesses> {
   const bundle = join(tmpdir(), `weighing-notes-bench-workflows-${process.pid}.js`);
   await writeWorkflowBundle(bundle);
-  const startWorker = () => startPart('worker/main.ts', 'worker polling', { ...env, WORKFLOW_BUNDLE: bundle });
+  const startWorker = () => startPart('worker/main.ts', 'worker polling', { ...env, ...workerProcessEnv(), WORKFLOW_BUNDLE: bundle });
   let worker = await startWorker();
   const api = await startPart('api/main.ts', 'API listening on', env);
   return {

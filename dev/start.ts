@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Config, ConfigError, devSecretsInUse, loadConfig } from '../config/env';
 import { createSql } from '../db/client';
 import { ensureDatabase, migrate } from '../db/migrate';
+import { workerProcessEnv } from '../worker/process-memory';
 import { writeWorkflowBundle } from '../worker/workflow-bundle';
 import { startDevMail } from './dev-mail';
 import { seed } from './seed';
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
     log('workflows bundled into .data/workflow-bundle.js');
   }
   // The worker and the API as processes of their own, restarted whenever they end unasked.
-  const worker = supervise('worker', 'worker/main.ts', 'worker polling', log);
+  const worker = supervise('worker', 'worker/main.ts', 'worker polling', log, workerProcessEnv());
   stops.push({ name: 'worker', stop: () => worker.stop() });
   await worker.ready;
 

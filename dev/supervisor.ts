@@ -21,9 +21,10 @@ export interface Supervised {
  * Runs a part of the product (`worker/main.ts`, `api/main.ts`) as a child process for `npm start`,
  * its output prefixed with its name, and starts it again whenever it ends unasked, with a growing
  * delay, saying so: a crash is reported and repaired, never silently gone. The child runs with
- * `--supervised`, so the terminal's Ctrl-C leaves it to the supervisor to stop it in order.
+ * `--supervised`, so the terminal's Ctrl-C leaves it to the supervisor to stop it in order; `env` is
+ * added to this process's own.
  */
-export function supervise(name: string, script: string, readyLine: string, log: (line: string) => void): Supervised {
+export function supervise(name: string, script: string, readyLine: string, log: (line: string) => void, env: Record<string, string> = {}): Supervised {
   let child: ChildProcess | undefined;
   let stopping = false;
   let delay = FIRST_DELAY_MS;
@@ -33,7 +34,7 @@ export function supervise(name: string, script: string, readyLine: string, log: 
   const start = () => {
     const startedAt = Date.now();
     // Node itself with tsx's loader: a signal to it reaches the part itself, not a launcher.
-    const current = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), '--supervised'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const current = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), '--supervised'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     child = current;
     log(`${name} started (pid ${current.pid})`);
     for (const stream of [current.stdout!, current.stderr!]) {

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { DEV_PAYLOAD_KEYS } from '../codec/payload-keys';
 import { DEV_AUTH_AUDIENCE, DEV_AUTH_ISSUER, DEV_JWT_SECRET, DEV_REVIEW_LINK_SECRET, DEV_SESSION_SECRET } from '../config/env';
 import { SEED_PEOPLE } from '../dev/seed-data';
+import { workerProcessEnv } from '../worker/process-memory';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 
 const repo = path.resolve(__dirname, '..');
@@ -149,6 +150,11 @@ describe('docker-compose.yml', () => {
     const bare = composeConfig(['-f', composeFile]);
     expect(bare.status).not.toBe(0);
     expect(bare.stderr).toMatch(new RegExp(REQUIRED.join('|')));
+  });
+
+  it('starts the worker with the memory settings npm start gives it', () => {
+    const worker = readServices(composeFile).worker;
+    expect(worker?.environment).toEqual(expect.objectContaining(workerProcessEnv({})));
   });
 
   it.each(COMPOSE_FILES.map((file) => [path.basename(file), file]))('%s is valid against the Compose specification schema', (_name, file) => {

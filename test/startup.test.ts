@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_JWT_SECRET } from '../config/env';
+import { WORKER_HEAP_MIB, workerProcessEnv } from '../worker/process-memory';
 import { PRODUCTION_ENV } from './support/production-env';
 import { runEnv } from './support/run-env';
 
@@ -56,5 +57,22 @@ describe('the workflow bundle a worker loads', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a worker’s memory', () => {
+  it('starts with the heap bounded as npm start and the compose file start it', () => {
+    const probe = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(require("node:v8").getHeapStatistics().heap_size_limit))'], {
+      env: { ...process.env, ...workerProcessEnv({}) },
+      encoding: 'utf8',
+    });
+    const limitMiB = Number(probe.stdout) / 2 ** 20;
+    expect([probe.status, limitMiB >= WORKER_HEAP_MIB && limitMiB < WORKER_HEAP_MIB + 64]).toEqual([0, true]);
+  });
+
+  it('refuses to keep more executions than its heap holds, with one line saying what to change, before it connects', () => {
+    const result = start('worker/main.ts', { ...workerProcessEnv({}), WORKER_CACHED_WORKFLOWS: '1000', TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^WORKER_CACHED_WORKFLOWS=1000 needs a heap of 1128 MiB per isolate, and this worker's is 2\d\d MiB: .*--max-old-space-size=1128\)$/)]);
   });
 });
