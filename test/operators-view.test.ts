@@ -190,6 +190,26 @@ describe('what operators see in Temporal', () => {
     expect(await currentDetails(id)).toMatch(/^IN_REVIEW at TEAM_REVIEW \(0\/1 approvals, due \d{4}-\d\d-\d\dT[\d:.]+Z\), revision 1$/);
   });
 
+  it('holds one timer per deadline: the execution waking for the mail after a transition keeps the stage’s timer running', async () => {
+    const id = await suite.http.createNote('anna.devries');
+    const handle = handleOf(id);
+    /** Once the execution is at rest: the timers it started and cancelled. */
+    const timers = () =>
+      eventually(async () => {
+        const { raw } = await handle.describe();
+        if (raw.pendingWorkflowTask || raw.pendingActivities?.length) return undefined;
+        const { events } = await handle.fetchHistory();
+        return [events!.filter((e) => e.timerStartedEventAttributes).length, events!.filter((e) => e.timerCanceledEventAttributes).length];
+      }, 'the execution at rest');
+    await suite.http.submit('anna.devries', id);
+    // Team review's deadline, started as the submission was accepted, then the mail: still the one timer.
+    await eventually(async () => suite.stack.mail.messages().some((m) => m.subject.includes(ref(id))) || undefined, 'the submission’s mail');
+    expect(await timers()).toEqual([1, 0]);
+    // Legal review's deadline replaces it: the one moved deadline is the one cancel.
+    expect((await suite.http.decide('carla.bakker', id, 'approve', 1)).statusCode).toBe(200);
+    expect(await timers()).toEqual([2, 1]);
+  });
+
   it('names the note’s reference beside its ids in the execution’s summary, and what falls due in each timer’s', async () => {
     const { partnerId } = (await suite.http.note('ivo.peters', noteId)).json<{ partnerId: string }>();
     expect(await (await handleOf(noteId).describe()).staticSummary()).toBe(`Weighing note ${ref(noteId)} (note ${noteId}, partner ${partnerId})`);

@@ -14,9 +14,10 @@ import { TEST_PAYLOAD_KEYS } from './support/stack';
  * which the codec passes through), before mail went out beside the timers, before the timers carried
  * summaries (and NoteStage held a status when no stage was open), before an adoption started the
  * tracking of the note's conditions, before a new note's run stopped sending (nothing) at its start,
- * and now (encrypted with the tests' key).
+ * before a deadline's timer was kept while the note woke for other reasons, and now (encrypted with
+ * the tests' key).
  */
-const GENERATIONS = ['.before-email', '.before-codec', '.before-mail-beside-timers', '.before-timer-summaries', '.before-conditions', '.before-quiet-birth', ''];
+const GENERATIONS = ['.before-email', '.before-codec', '.before-mail-beside-timers', '.before-timer-summaries', '.before-conditions', '.before-quiet-birth', '.before-kept-timer', ''];
 /** Executions of the conditions workflow (`conditions-<noteId>`), from its first generation on. */
 const CONDITION_PATHS = ['conditions-reminded-escalated-closed', 'conditions-carried-over'];
 /** Executions of a consent request (`consent-<id>`, recorded by the consent suite), from its first generation on. */

@@ -26,6 +26,7 @@ import type { Actor } from '../domain/roles';
 import { conditionsSummary, deadlineName, executionSummary } from '../domain/wording';
 import { DELIVERY, RECORDING } from './activity-options';
 import { HISTORY_LIMIT, historyFull, type LongRunningInput } from './long-running';
+import { DeadlineTimer } from './deadline-timer';
 import { conditionsWorkflowId, noteConditions } from './note-conditions';
 import { showToOperators } from './operators-view';
 import { refuseAsFailure } from './refusal-failure';
@@ -188,6 +189,8 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
       .finally(() => (sending = undefined));
   }
 
+  // Runs begun before that started the deadline's timer afresh whenever they woke.
+  const deadlineTimer = patched('deadline-timer-kept') ? new DeadlineTimer() : undefined;
   while (!pipeline.finished) {
     // Read before sending: a message that arrives while mail goes out must still wake the wait below.
     const { version } = pipeline.state;
@@ -195,10 +198,14 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
     else await sendQueuedMail();
     const timer = nextTimer(pipeline.state);
     // The deadline's timer carries a summary, so that an operator reads in the history what falls due.
-    const wait = timer && { ms: timer.at.getTime() - Date.now(), summary: deadlineName(timer, pipeline.state) };
+    const wait = timer && { key: `${timer.kind}@${timer.at.getTime()}`, ms: timer.at.getTime() - Date.now(), summary: deadlineName(timer, pipeline.state) };
     const changed = () => pipeline.state.version !== version || (besideTimers ? canSend() : mailWaiting());
     // Without a deadline, wait for the next message; with one, for a message or the deadline, whichever comes first.
-    const moved = wait === undefined ? (await condition(changed), true) : wait.ms > 0 && (await condition(changed, wait.ms, { summary: wait.summary }));
+    const moved = deadlineTimer
+      ? await deadlineTimer.until(changed, wait)
+      : wait === undefined
+        ? (await condition(changed), true)
+        : wait.ms > 0 && (await condition(changed, wait.ms, { summary: wait.summary }));
     if (!moved && timer) await fire(timer);
     // A note may wait years (reminders, review date): keep each run's history small. A delivery still
     // under way is left to finish; the next run sends whatever it leaves queued.
@@ -207,6 +214,7 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
       await continueAsNew<typeof noteApproval>({ state: pipeline.state, historyLimit });
     }
   }
+  deadlineTimer?.cancel();
   await condition(allHandlersFinished);
   await sending;
   await sendQueuedMail();
