@@ -1,11 +1,14 @@
 import { CancellationScope, condition, isCancellation, sleep } from '@temporalio/workflow';
 
-/** A deadline to wait for: `key` names it (what falls due, and when), `ms` is how far off it is. */
+/** A deadline to wait for: `key` names it (when, and what falls due), `ms` is how far off it is. */
 export interface Deadline {
   key: string;
   ms: number;
   summary: string;
 }
+
+/** A deadline at `at`, in workflow time; `summary` says in the history what falls due then (a timer kept says it still). */
+export const deadlineOf = (at: Date, summary: string): Deadline => ({ key: `${at.toISOString()} ${summary}`, ms: at.getTime() - Date.now(), summary });
 
 /**
  * An execution's next deadline as one timer, kept while the execution wakes for other reasons and

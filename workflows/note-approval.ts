@@ -25,8 +25,8 @@ import { hasRole } from '../domain/role-rules';
 import type { Actor } from '../domain/roles';
 import { conditionsSummary, deadlineName, executionSummary } from '../domain/wording';
 import { DELIVERY, RECORDING } from './activity-options';
+import { deadlineOf, DeadlineTimer } from './deadline-timer';
 import { HISTORY_LIMIT, historyFull, type LongRunningInput } from './long-running';
-import { DeadlineTimer } from './deadline-timer';
 import { conditionsWorkflowId, noteConditions } from './note-conditions';
 import { showToOperators } from './operators-view';
 import { refuseAsFailure } from './refusal-failure';
@@ -198,7 +198,7 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
     else await sendQueuedMail();
     const timer = nextTimer(pipeline.state);
     // The deadline's timer carries a summary, so that an operator reads in the history what falls due.
-    const wait = timer && { key: `${timer.kind}@${timer.at.getTime()}`, ms: timer.at.getTime() - Date.now(), summary: deadlineName(timer, pipeline.state) };
+    const wait = timer && deadlineOf(timer.at, deadlineName(timer, pipeline.state));
     const changed = () => pipeline.state.version !== version || (besideTimers ? canSend() : mailWaiting());
     // Without a deadline, wait for the next message; with one, for a message or the deadline, whichever comes first.
     const moved = deadlineTimer

@@ -7,6 +7,7 @@ import {
   defineUpdate,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -18,6 +19,7 @@ import { ConditionTracker, type ConditionTimer, conditionsDueAt } from '../domai
 import { Refusal } from '../domain/refusal';
 import { conditionDeadlineName, conditionRef, utcMinute } from '../domain/wording';
 import { DELIVERY, RECORDING } from './activity-options';
+import { deadlineOf, DeadlineTimer } from './deadline-timer';
 import { HISTORY_LIMIT, historyFull, type LongRunningInput } from './long-running';
 import { refuseAsFailure } from './refusal-failure';
 
@@ -92,6 +94,8 @@ export async function noteConditions({ state, historyLimit = HISTORY_LIMIT }: No
   }
 
   if (!tracker.state.items) await create();
+  // Runs begun before that started the deadline's timer afresh whenever they woke (as notes did).
+  const deadlineTimer = patched('deadline-timer-kept') ? new DeadlineTimer() : undefined;
   while (!tracker.finished) {
     showProgressToOperators(tracker.state);
     const { version } = tracker.state;
@@ -100,13 +104,18 @@ export async function noteConditions({ state, historyLimit = HISTORY_LIMIT }: No
     const changed = () => tracker.state.version !== version || canSend();
     // Without a deadline, wait for the next message; with one, for a message or the deadline, whichever comes first.
     const wait = timer && timer.at.getTime() - Date.now();
-    const moved = wait === undefined ? (await condition(changed), true) : wait > 0 && (await condition(changed, wait, { summary: conditionDeadlineName(timer!) }));
+    const moved = deadlineTimer
+      ? await deadlineTimer.until(changed, timer && deadlineOf(timer.at, conditionDeadlineName(timer)))
+      : wait === undefined
+        ? (await condition(changed), true)
+        : wait > 0 && (await condition(changed, wait, { summary: conditionDeadlineName(timer!) }));
     if (!moved && timer) await nudge(timer);
     if (historyFull(historyLimit)) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof noteConditions>({ state: tracker.state, historyLimit });
     }
   }
+  deadlineTimer?.cancel();
   showProgressToOperators(tracker.state);
   await condition(allHandlersFinished);
   await sending;
