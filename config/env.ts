@@ -57,7 +57,7 @@ export const EnvSchema = z
      * Executions a worker keeps in memory between their tasks: its memory stays bounded however many
      * notes are open. Each holds some 0.1 MiB of heap, 0.2 MiB once it has validated an Update (its
      * request schemas; zod itself is shared); one not kept is replayed from its history when it wakes
-     * (a decision then takes some 45 ms longer), which a note touched every few days would be anyway.
+     * (a decision then takes some 25–45 ms longer), which a note touched every few days would be anyway.
      */
     WORKER_CACHED_WORKFLOWS: count(1).default(100),
     /**
