@@ -5,7 +5,6 @@ import {
   defineQuery,
   defineUpdate,
   log,
-  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -18,7 +17,7 @@ import { ConsentPipeline, type ConsentTimer, type ConsentTimerKind, nextConsentT
 import type { ConsentTransitionAction } from '../domain/consent-story';
 import { consentDeadlineName } from '../domain/wording';
 import { DELIVERY, RECORDING } from './activity-options';
-import { deadlineOf, DeadlineTimer } from './deadline-timer';
+import { deadlineOf, deadlineWait } from './deadline-timer';
 import { HISTORY_LIMIT, historyFull, type LongRunningInput } from './long-running';
 import { refuseAsFailure } from './refusal-failure';
 import { ConsentStageKey, ConsentStatusKey, PartnerIdKey, StageDueTimeKey } from './search-attributes';
@@ -83,8 +82,7 @@ export async function consentRequest({ state, historyLimit = HISTORY_LIMIT }: Co
     validator: (r) => refuseAsFailure(() => pipeline.checkAnswer(r)),
   });
 
-  // Runs begun before that started the deadline's timer afresh whenever they woke (as notes did).
-  const deadlineTimer = patched('deadline-timer-kept') ? new DeadlineTimer() : undefined;
+  const deadlines = deadlineWait();
   while (!pipeline.finished) {
     // Read before sending: a message that arrives while mail goes out must still wake the wait below.
     const { version } = pipeline.state;
@@ -98,7 +96,7 @@ export async function consentRequest({ state, historyLimit = HISTORY_LIMIT }: Co
       await continueAsNew<typeof consentRequest>({ state: pipeline.state, historyLimit });
     }
   }
-  deadlineTimer?.cancel();
+  deadlines.cancel();
   await condition(allHandlersFinished);
   await mail.lastDelivery();
   return pipeline.state;
@@ -123,13 +121,7 @@ export async function consentRequest({ state, historyLimit = HISTORY_LIMIT }: Co
    * deadline's timer carries a summary, so that an operator reads in the history what falls due.
    */
   async function deadlinePassed(timer: ConsentTimer | undefined, changed: () => boolean): Promise<boolean> {
-    if (deadlineTimer) return !(await deadlineTimer.until(changed, timer && deadlineOf(timer.at, consentDeadlineName(timer, pipeline.state))));
-    if (!timer) {
-      await condition(changed);
-      return false;
-    }
-    const ms = timer.at.getTime() - Date.now();
-    return ms <= 0 || !(await condition(changed, ms, { summary: consentDeadlineName(timer, pipeline.state) }));
+    return !(await deadlines.until(changed, timer && deadlineOf(timer.at, consentDeadlineName(timer, pipeline.state))));
   }
 
   /** A deadline has passed: the nudge it was, or the lapse. */

@@ -1,4 +1,4 @@
-import { CancellationScope, condition, isCancellation, sleep } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched, sleep } from '@temporalio/workflow';
 
 /** A deadline to wait for: `key` names it (when, and what falls due), `ms` is how far off it is. */
 export interface Deadline {
@@ -10,6 +10,29 @@ export interface Deadline {
 /** A deadline at `at`, in workflow time; `summary` says in the history what falls due then (a timer kept says it still). */
 export const deadlineOf = (at: Date, summary: string): Deadline => ({ key: `${at.toISOString()} ${summary}`, ms: at.getTime() - Date.now(), summary });
 
+/** Waits until `changed` holds or the deadline passes: true when `changed` came first (or without a deadline). */
+export interface DeadlineWait {
+  until(changed: () => boolean, deadline: Deadline | undefined): Promise<boolean>;
+  /** Cancels any timer under way (the execution ends). */
+  cancel(): void;
+}
+
+/**
+ * The wait of runs begun before `DeadlineTimer` (patch `deadline-timer-kept`), kept so that their
+ * histories replay: `condition` with a timeout, a fresh timer each time.
+ */
+class FreshTimerEachWait implements DeadlineWait {
+  async until(changed: () => boolean, deadline: Deadline | undefined): Promise<boolean> {
+    if (!deadline) return (await condition(changed), true);
+    return deadline.ms > 0 && (await condition(changed, deadline.ms, { summary: deadline.summary }));
+  }
+
+  cancel(): void {}
+}
+
+/** How an execution waits for its deadlines: with one timer per deadline, unless it began before that. */
+export const deadlineWait = (): DeadlineWait => (patched('deadline-timer-kept') ? new DeadlineTimer() : new FreshTimerEachWait());
+
 /**
  * An execution's next deadline as one timer, kept while the execution wakes for other reasons and
  * the deadline stays where it was (mail queued after a transition, an approval short of the quorum).
@@ -17,7 +40,7 @@ export const deadlineOf = (at: Date, summary: string): Deadline => ({ key: `${at
  * another for the same moment: two more commands in the workflow task that answers an Update, and two
  * more events for the operator to read past. This one is cancelled only when the deadline moves.
  */
-export class DeadlineTimer {
+class DeadlineTimer implements DeadlineWait {
   private armed: { key: string; scope: CancellationScope; fired: boolean } | undefined;
 
   /**

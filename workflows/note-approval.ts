@@ -25,7 +25,7 @@ import { hasRole } from '../domain/role-rules';
 import type { Actor } from '../domain/roles';
 import { conditionsSummary, deadlineName, executionSummary } from '../domain/wording';
 import { DELIVERY, RECORDING } from './activity-options';
-import { deadlineOf, DeadlineTimer } from './deadline-timer';
+import { deadlineOf, deadlineWait } from './deadline-timer';
 import { HISTORY_LIMIT, historyFull, type LongRunningInput } from './long-running';
 import { conditionsWorkflowId, noteConditions } from './note-conditions';
 import { showToOperators } from './operators-view';
@@ -189,8 +189,7 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
       .finally(() => (sending = undefined));
   }
 
-  // Runs begun before that started the deadline's timer afresh whenever they woke.
-  const deadlineTimer = patched('deadline-timer-kept') ? new DeadlineTimer() : undefined;
+  const deadlines = deadlineWait();
   while (!pipeline.finished) {
     // Read before sending: a message that arrives while mail goes out must still wake the wait below.
     const { version } = pipeline.state;
@@ -201,11 +200,7 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
     const wait = timer && deadlineOf(timer.at, deadlineName(timer, pipeline.state));
     const changed = () => pipeline.state.version !== version || (besideTimers ? canSend() : mailWaiting());
     // Without a deadline, wait for the next message; with one, for a message or the deadline, whichever comes first.
-    const moved = deadlineTimer
-      ? await deadlineTimer.until(changed, wait)
-      : wait === undefined
-        ? (await condition(changed), true)
-        : wait.ms > 0 && (await condition(changed, wait.ms, { summary: wait.summary }));
+    const moved = await deadlines.until(changed, wait);
     if (!moved && timer) await fire(timer);
     // A note may wait years (reminders, review date): keep each run's history small. A delivery still
     // under way is left to finish; the next run sends whatever it leaves queued.
@@ -214,7 +209,7 @@ export async function noteApproval({ state, historyLimit = HISTORY_LIMIT }: Note
       await continueAsNew<typeof noteApproval>({ state: pipeline.state, historyLimit });
     }
   }
-  deadlineTimer?.cancel();
+  deadlines.cancel();
   await condition(allHandlersFinished);
   await sending;
   await sendQueuedMail();

@@ -7,7 +7,6 @@ import {
   defineUpdate,
   getExternalWorkflowHandle,
   log,
-  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -19,7 +18,7 @@ import { ConditionTracker, type ConditionTimer, conditionsDueAt } from '../domai
 import { Refusal } from '../domain/refusal';
 import { conditionDeadlineName, conditionRef, utcMinute } from '../domain/wording';
 import { DELIVERY, RECORDING } from './activity-options';
-import { deadlineOf, DeadlineTimer } from './deadline-timer';
+import { deadlineOf, deadlineWait } from './deadline-timer';
 import { HISTORY_LIMIT, historyFull, type LongRunningInput } from './long-running';
 import { refuseAsFailure } from './refusal-failure';
 
@@ -94,8 +93,7 @@ export async function noteConditions({ state, historyLimit = HISTORY_LIMIT }: No
   }
 
   if (!tracker.state.items) await create();
-  // Runs begun before that started the deadline's timer afresh whenever they woke (as notes did).
-  const deadlineTimer = patched('deadline-timer-kept') ? new DeadlineTimer() : undefined;
+  const deadlines = deadlineWait();
   while (!tracker.finished) {
     showProgressToOperators(tracker.state);
     const { version } = tracker.state;
@@ -103,19 +101,14 @@ export async function noteConditions({ state, historyLimit = HISTORY_LIMIT }: No
     const timer = tracker.nextTimer();
     const changed = () => tracker.state.version !== version || canSend();
     // Without a deadline, wait for the next message; with one, for a message or the deadline, whichever comes first.
-    const wait = timer && timer.at.getTime() - Date.now();
-    const moved = deadlineTimer
-      ? await deadlineTimer.until(changed, timer && deadlineOf(timer.at, conditionDeadlineName(timer)))
-      : wait === undefined
-        ? (await condition(changed), true)
-        : wait > 0 && (await condition(changed, wait, { summary: conditionDeadlineName(timer!) }));
+    const moved = await deadlines.until(changed, timer && deadlineOf(timer.at, conditionDeadlineName(timer)));
     if (!moved && timer) await nudge(timer);
     if (historyFull(historyLimit)) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof noteConditions>({ state: tracker.state, historyLimit });
     }
   }
-  deadlineTimer?.cancel();
+  deadlines.cancel();
   showProgressToOperators(tracker.state);
   await condition(allHandlersFinished);
   await sending;
