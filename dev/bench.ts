@@ -11,7 +11,8 @@ import { productApi, type ProductApi } from '../bench/http';
 import { noteWorkflowId } from '../workflows';
 import { inParallel } from '../bench/in-parallel';
 import { type ProductProcesses, rssMiB, startProduct } from '../bench/product';
-import { type Reference, startReference } from '../bench/reference/run';
+import { cpuDuring, type ProcessGroups, processesWith } from '../bench/process-cpu';
+import { type Reference, type ReferenceUpdates, startReference } from '../bench/reference/run';
 import { installWorkerLogger } from '../clients/logger';
 import { encryptingDataConverter } from '../codec/data-converter';
 import { loadConfig } from '../config/env';
@@ -76,25 +77,50 @@ async function lifecycle(call: ProductApi, partnerId?: string): Promise<void> {
   if (status !== 'ACTIVE') throw new Error(`lifecycle ended ${status}`);
 }
 
-/** A lifecycle begins with the note's creation (the issue's create → … → ACTIVE): its partner is made beforehand. */
-async function lifecyclesPerSecond(call: ProductApi, count: number, inFlight: number): Promise<number> {
-  const partners: string[] = [];
-  await inParallel(count, inFlight, async () => void partners.push(await newPartner(call)));
-  const started = process.hrtime.bigint();
-  await inParallel(count, inFlight, (i) => lifecycle(call, partners[i]));
-  return count / (elapsedMs(started) / 1000);
+/** A lifecycle's cost: how many complete per second, and the CPU each part spent per lifecycle, in ms. */
+export interface LifecycleRun {
+  perSecond: number;
+  cpuMsPerLifecycle: Record<string, number>;
 }
 
-/** The reference's three Updates and its lifecycles. */
-async function measureReference(reference: Reference) {
-  const updates = {
-    viaActivity: spread(await reference.updateLatencies('viaActivity', SIZES.updates)),
+async function timedLifecycles(count: number, parts: ProcessGroups, run: () => Promise<void>): Promise<LifecycleRun> {
+  const started = process.hrtime.bigint();
+  const cpu = await cpuDuring(parts, run);
+  const perSecond = count / (elapsedMs(started) / 1000);
+  return { perSecond, cpuMsPerLifecycle: Object.fromEntries(Object.entries(cpu).map(([part, ms]) => [part, ms / count])) };
+}
+
+/**
+ * Lifecycles of the product and of the reference, one run after the other at each number in flight,
+ * with the CPU each process spent. A product lifecycle begins with the note's creation (the issue's
+ * create → … → ACTIVE): its partner is made beforehand.
+ */
+async function measureLifecycles(call: ProductApi, reference: Reference, parts: ProcessGroups) {
+  const runs: Record<number, { product: LifecycleRun; reference: LifecycleRun }> = {};
+  for (const inFlight of SIZES.lifecycleFlights) {
+    log(`lifecycles, ${inFlight} in flight…`);
+    const partners: string[] = [];
+    await inParallel(SIZES.lifecycles, inFlight, async () => void partners.push(await newPartner(call)));
+    const ref = await timedLifecycles(SIZES.lifecycles, parts, () => reference.lifecycles(SIZES.lifecycles, inFlight));
+    const product = await timedLifecycles(SIZES.lifecycles, parts, () => inParallel(SIZES.lifecycles, inFlight, (i) => lifecycle(call, partners[i])));
+    runs[inFlight] = { product, reference: ref };
+  }
+  return runs;
+}
+
+/** `total ms = part ms + …`, the largest part first; parts that spent under a millisecond are left out. */
+function cpuSplit(cpuMs: Record<string, number>): string {
+  const parts = Object.entries(cpuMs).sort(([, a], [, b]) => b - a);
+  const total = parts.reduce((sum, [, value]) => sum + value, 0);
+  return `${total.toFixed(0)} ms = ${parts.filter(([, value]) => value >= 1).map(([part, value]) => `${part} ${value.toFixed(0)}`).join(' + ')}`;
+}
+
+/** The reference's Updates besides the regular-activity one (measured beside the product's decisions), for context. */
+async function measureReferenceUpdates(reference: Reference) {
+  return {
     viaLocalActivity: spread(await reference.updateLatencies('viaLocalActivity', SIZES.updates)),
     noop: spread(await reference.updateLatencies('noop', SIZES.updates)),
   };
-  const lifecycles: Record<number, number> = {};
-  for (const inFlight of SIZES.lifecycleFlights) lifecycles[inFlight] = await reference.lifecyclesPerSecond(SIZES.lifecycles, inFlight);
-  return { updates, lifecycles };
 }
 
 /** Until the note's execution has no task and no activity under way. */
@@ -115,8 +141,8 @@ async function atRest(client: Client, noteId: string): Promise<void> {
  * every process some 10-20 ms more, which the reference, never idle, does not pay either. The
  * decision's own mail is timed to its arrival at the SMTP server.
  */
-async function measureSteps(call: ProductApi, mail: SmtpCapture, client: Client) {
-  const timings = { create: [] as number[], submit: [] as number[], decide: [] as number[], read: [] as number[], tasks: [] as number[], mail: [] as number[] };
+async function measureSteps(call: ProductApi, mail: SmtpCapture, client: Client, reference: ReferenceUpdates) {
+  const timings = { create: [] as number[], submit: [] as number[], decide: [] as number[], referenceUpdate: [] as number[], read: [] as number[], tasks: [] as number[], mail: [] as number[] };
   const ids: string[] = [];
   const mailTo = (id: string, personId: string) => {
     const ref = `WN-${id.slice(0, 8).toUpperCase()}`;
@@ -127,6 +153,9 @@ async function measureSteps(call: ProductApi, mail: SmtpCapture, client: Client)
     ids.push(id);
     await mailTo(id, APPROVALS[0][0]);
     await atRest(client, id);
+    // The reference's Update just before each decision: the two ratios' sides see the same moment of a
+    // noisy machine, where blocks measured minutes apart had their p99s move by half between runs.
+    timings.referenceUpdate.push(await reference.next());
     const decided = await approve(call, id, APPROVALS[0]);
     const answeredAt = Date.now();
     timings.decide.push(decided.ms);
@@ -135,6 +164,7 @@ async function measureSteps(call: ProductApi, mail: SmtpCapture, client: Client)
     const next = await mailTo(id, APPROVALS[1][0]);
     timings.mail.push(Date.parse(next.receivedAt) - answeredAt);
   }
+  await reference.end();
   return { ids, spreads: Object.fromEntries(Object.entries(timings).map(([step, values]) => [step, spread(values)])) as Record<keyof typeof timings, Spread> };
 }
 
@@ -244,18 +274,23 @@ async function main(): Promise<void> {
     await reference.updateLatencies('viaActivity', 20);
     for (let i = 0; i < 5; i += 1) await lifecycle(call);
 
-    log('reference (bare Temporal, same worker set-up)…');
-    const ref = await measureReference(reference);
+    log('reference Updates with a local activity and with none…');
+    const otherUpdates = await measureReferenceUpdates(reference);
     await settle();
-    log('product, step by step…');
-    const { ids, spreads: steps } = await measureSteps(call, mail, client);
+    log('product, step by step, each decision beside a reference Update…');
+    const { ids, spreads: steps } = await measureSteps(call, mail, client, reference.updates('viaActivity'));
     log('product, decisions after a cache miss…');
     const cacheMiss = await measureCacheMisses(call, product, client, ids);
-    const lifecycles: Record<number, number> = {};
-    for (const inFlight of SIZES.lifecycleFlights) {
-      log(`product lifecycles, ${inFlight} in flight…`);
-      lifecycles[inFlight] = await lifecyclesPerSecond(call, SIZES.lifecycles, inFlight);
-    }
+    const serverPort = temporal.address.split(':').pop();
+    const parts: ProcessGroups = async () => ({
+      'Temporal server': processesWith((args) => args.includes('start-dev') && args[args.indexOf('--port') + 1] === serverPort),
+      worker: [product.workerPid],
+      API: [product.apiPid],
+      PostgreSQL: (await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`).map((row) => row.pid),
+      'bench process': [process.pid],
+    });
+    const lifecycles = await measureLifecycles(call, reference, parts);
+    const ref = { updates: { viaActivity: steps.referenceUpdate, ...otherUpdates } };
     const workerRssMiB = rssMiB(product.workerPid);
     log('growth with open notes…');
     const growth = await measureGrowth(call, product, SIZES.decisions, settle);
@@ -263,7 +298,7 @@ async function main(): Promise<void> {
     const drift = await measureDrift(env, sql);
 
     const decisionRatio = ratio(steps.decide.p99, ref.updates.viaActivity.p99);
-    const lifecycleRatio = ratio(lifecycles[10]!, ref.lifecycles[10]!);
+    const lifecycleRatio = ratio(lifecycles[10]!.product.perSecond, lifecycles[10]!.reference.perSecond);
     const rows: [string, Spread, Spread | undefined][] = [
       ['decision', steps.decide, ref.updates.viaActivity],
       ['decision, cache miss', cacheMiss, ref.updates.viaActivity],
@@ -277,14 +312,19 @@ async function main(): Promise<void> {
     log('what                      p50        p99        vs reference (regular-activity Update)');
     for (const [what, s, against] of rows) log(`${what.padEnd(24)} ${ms(s.p50).padStart(10)} ${ms(s.p99).padStart(10)}   ${against ? `p99 ×${ratio(s.p99, against.p99).toFixed(2)}` : ''}`);
     log(`reference Updates: regular activity ${ms(ref.updates.viaActivity.p50)} / ${ms(ref.updates.viaActivity.p99)}, local activity ${ms(ref.updates.viaLocalActivity.p50)} / ${ms(ref.updates.viaLocalActivity.p99)}, no-op ${ms(ref.updates.noop.p50)} / ${ms(ref.updates.noop.p99)} (p50 / p99)`);
-    for (const inFlight of SIZES.lifecycleFlights) log(`lifecycles/s with ${inFlight} in flight: product ${lifecycles[inFlight]!.toFixed(1)}, reference ${ref.lifecycles[inFlight]!.toFixed(1)}, ratio ${ratio(lifecycles[inFlight]!, ref.lifecycles[inFlight]!).toFixed(2)}`);
+    for (const inFlight of SIZES.lifecycleFlights) {
+      const { product: mine, reference: theirs } = lifecycles[inFlight]!;
+      log(`lifecycles/s with ${inFlight} in flight: product ${mine.perSecond.toFixed(1)}, reference ${theirs.perSecond.toFixed(1)}, ratio ${ratio(mine.perSecond, theirs.perSecond).toFixed(2)}`);
+      for (const [who, run] of [['product', mine], ['reference', theirs]] as const) log(`  CPU per ${who} lifecycle: ${cpuSplit(run.cpuMsPerLifecycle)}`);
+    }
     log(`worker RSS after the steps: ${workerRssMiB.toFixed(0)} MiB`);
     for (const point of growth) log(`${point.openNotes} open notes: worker RSS ${point.workerRssMiB.toFixed(0)} MiB, GET /tasks p99 ${ms(point.tasksP99)}, GET /notes p99 ${ms(point.notesP99)}`);
     if (drift) log(`timer drift (reminder fired − due), ${drift.count} notes due together: p50 ${ms(drift.p50)}, p99 ${ms(drift.p99)}`);
 
     const date = new Date().toISOString().slice(0, 10);
     mkdirSync(RESULTS, { recursive: true });
-    const results = { date, machine, quick: QUICK, reference: ref, steps, cacheMiss, lifecycles, workerRssMiB, growth, drift, ratios: { decisionP99: decisionRatio, lifecycles10: lifecycleRatio } };
+    const { referenceUpdate, ...productSteps } = steps;
+    const results = { date, machine, quick: QUICK, referenceUpdates: ref.updates, steps: productSteps, cacheMiss, lifecycles, workerRssMiB, growth, drift, ratios: { decisionP99: decisionRatio, lifecycles10: lifecycleRatio } };
     const name = `${date}${QUICK ? '-quick' : ''}`;
     writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(

@@ -15,14 +15,22 @@ const UPDATES = { viaActivity: viaActivityUpdate, viaLocalActivity: viaLocalActi
 /** A lifecycle: start, as many Updates as a medium-risk note's decisions, result. */
 const LIFECYCLE_UPDATES = 4;
 
-export interface Reference {
-  /** Each Update's latency in ms, `count` of them one after another, four to an execution. */
-  updateLatencies(kind: UpdateKind, count: number): Promise<number[]>;
-  /** Lifecycles completed per second with `inFlight` running at once, over `count` of them. */
-  lifecyclesPerSecond(count: number, inFlight: number): Promise<number>;
-  close(): Promise<void>;
+/** Updates of one kind, one at a time, four to an execution (a lifecycle's). */
+export interface ReferenceUpdates {
+  /** Sends the next Update; answers its latency in ms. */
+  next(): Promise<number>;
+  /** Ends the last execution. */
+  end(): Promise<void>;
 }
 
+export interface Reference {
+  updates(kind: UpdateKind): ReferenceUpdates;
+  /** Each Update's latency in ms, `count` of them one after another. */
+  updateLatencies(kind: UpdateKind, count: number): Promise<number[]>;
+  /** Runs `count` lifecycles, `inFlight` at once. */
+  lifecycles(count: number, inFlight: number): Promise<void>;
+  close(): Promise<void>;
+}
 
 /**
  * The reference's worker on a task queue of its own, set up as the product's is (same connection,
@@ -36,31 +44,43 @@ export async function startReference({ connection, client, sql, namespace, paylo
   const running = worker.run();
   const start = () => client.workflow.start(referenceEntity, { taskQueue, workflowId: `bench-reference-${randomUUID()}`, args: [{ updates: LIFECYCLE_UPDATES }] });
 
-  return {
-    async updateLatencies(kind, count) {
-      const times: number[] = [];
-      for (let done = 0; done < count; ) {
-        const handle = await start();
-        for (let i = 0; i < LIFECYCLE_UPDATES && done < count; i += 1, done += 1) {
-          const started = process.hrtime.bigint();
-          await handle.executeUpdate(UPDATES[kind], { args: [{ id: randomUUID() }] });
-          times.push(elapsedMs(started));
+  function updates(kind: UpdateKind): ReferenceUpdates {
+    let handle: Awaited<ReturnType<typeof start>> | undefined;
+    let taken = 0;
+    return {
+      async next() {
+        if (!handle || taken % LIFECYCLE_UPDATES === 0) {
+          await handle?.result();
+          handle = await start();
         }
+        const started = process.hrtime.bigint();
+        await handle.executeUpdate(UPDATES[kind], { args: [{ id: randomUUID() }] });
+        taken += 1;
+        return elapsedMs(started);
+      },
+      async end() {
         // An execution left short of its four Updates is ended, so that none outlives the run.
-        if (done % LIFECYCLE_UPDATES) await handle.terminate('benchmark over');
-        else await handle.result();
-      }
+        if (taken % LIFECYCLE_UPDATES) await handle?.terminate('benchmark over');
+        else await handle?.result();
+      },
+    };
+  }
+
+  return {
+    updates,
+    async updateLatencies(kind, count) {
+      const sent = updates(kind);
+      const times: number[] = [];
+      while (times.length < count) times.push(await sent.next());
+      await sent.end();
       return times;
     },
-    async lifecyclesPerSecond(count, inFlight) {
-      const started = process.hrtime.bigint();
-      await inParallel(count, inFlight, async () => {
+    lifecycles: (count, inFlight) =>
+      inParallel(count, inFlight, async () => {
         const handle = await start();
         for (let i = 0; i < LIFECYCLE_UPDATES; i += 1) await handle.executeUpdate(viaActivityUpdate, { args: [{ id: randomUUID() }] });
         await handle.result();
-      });
-      return count / (elapsedMs(started) / 1000);
-    },
+      }),
     async close() {
       worker.shutdown();
       await running;
