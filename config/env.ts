@@ -61,6 +61,13 @@ export const EnvSchema = z
      */
     WORKER_CACHED_WORKFLOWS: count(1).default(100),
     /**
+     * Whether a worker's workflow threads record a stack for every promise a workflow makes, which only
+     * the stack trace query (the Temporal UI's "Stack Trace" tab) reads. Recording made each workflow
+     * task some 2-3 ms longer. The SDK reads the variable itself, from the worker's environment, as
+     * its patch has it (patches/@temporalio+worker+*.patch); this checks its value at start.
+     */
+    WORKFLOW_STACK_TRACES: z.enum(['on', 'off']).default('off'),
+    /**
      * The workflow bundle the worker loads (`npm run build:workflows`), built from the same checkout;
      * without it the worker bundles the workflows itself as it starts, and keeps webpack's memory.
      */

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
     expect(config.MAIL_FROM).toMatch(/@/);
     expect(config.AUTH_JWKS_URL).toBeUndefined();
     expect(config.WORKFLOW_BUNDLE).toBeUndefined();
+    expect(config.WORKFLOW_STACK_TRACES).toBe('off');
     expect(config.PAYLOAD_KEYS).toEqual([{ id: 'dev-2026', key: expect.any(Buffer) }]);
     expect(devSecretsInUse(config)).toEqual(['AUTH_JWT_SECRET', 'REVIEW_LINK_SECRET', 'SESSION_SECRET', 'PAYLOAD_KEYS']);
   });
@@ -126,6 +127,7 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', 'everyone'],
     ['NODE_ENV', 'staging'],
     ['WORKFLOW_BUNDLE', '/nonexistent/workflow-bundle.js'],
+    ['WORKFLOW_STACK_TRACES', 'yes'],
   ])('refuses %s=%p with a one-line ConfigError naming it', (name, value) => {
     const { message } = configErrorOf({ [name]: value });
     expect(message).not.toMatch(/\n/);

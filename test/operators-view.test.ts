@@ -13,6 +13,7 @@ import { eventually } from './support/poll';
 import { completeContent, newPartner } from './support/notes';
 import { runEnv } from './support/run-env';
 import { TEST_PAYLOAD_KEYS, useStack } from './support/stack';
+import { spawnWorker } from './support/worker-process';
 
 /** Content that must never reach Temporal in a readable form, codec or not. */
 const SECRET = {
@@ -310,4 +311,22 @@ describe('what operators see in Temporal', () => {
     expect(withoutCodec.filter((p) => p.encoding === ENCRYPTED_ENCODING).length).toBeGreaterThan(20);
     expect(withoutCodec.map((p) => p.text).join('\n')).not.toContain('ministerialForms');
   });
+
+  it('answers the stack trace query only from a worker started with WORKFLOW_STACK_TRACES=on, which records a stack for every promise', async () => {
+    const id = await suite.http.createNote('anna.devries');
+    const stackTrace = () => handleOf(id).query<string>('__stack_trace');
+    // Refused; why ("Workflow stack traces are not enabled on this worker") is encrypted, as every failure's message is.
+    const refused = 'Encoded failure';
+    await expect(stackTrace()).rejects.toThrow(refused);
+    await suite.stack.stopWorker();
+    const worker = spawnWorker(suite.stack, { WORKFLOW_STACK_TRACES: 'on' });
+    try {
+      await worker.ready;
+      expect(await stackTrace()).toMatch(/workflows\/[\w-]+\.ts:\d+/);
+    } finally {
+      await worker.kill();
+      await suite.stack.startWorker();
+    }
+    await expect(stackTrace()).rejects.toThrow(refused);
+  }, 60_000);
 });

@@ -18,9 +18,10 @@ export interface WorkerProcess {
 
 /**
  * `npm run worker` as its own process, on a suite's task queue, database, SMTP server and keys: a
- * worker a fault test can kill for real. The suite stops its in-process worker first.
+ * worker a fault test can kill for real. The suite stops its in-process worker first. `env` adds to
+ * its environment, or overrides it.
  */
-export function spawnWorker(stack: Stack): WorkerProcess {
+export function spawnWorker(stack: Stack, env: Record<string, string> = {}): WorkerProcess {
   const { config } = stack;
   // Node itself with tsx's loader, not the tsx command: that one runs the script in a child of its
   // own, which a SIGKILL to it would leave running.
@@ -39,6 +40,7 @@ export function spawnWorker(stack: Stack): WorkerProcess {
       PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
       // The run's bundle, as a deployed worker loads the one built with its image (WORKFLOW_BUNDLE).
       WORKFLOW_BUNDLE: runEnv().TEST_WORKFLOW_BUNDLE,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
