@@ -33,9 +33,12 @@ export function processesWith(match: (args: string[]) => boolean): number[] {
 /** Groups of processes by what they are: asked before and after the work, so that a process started meanwhile counts too. */
 export type ProcessGroups = () => Promise<Record<string, number[]>>;
 
-/** The CPU time each group used while `work` ran, in ms. */
+/** The CPU time each group used while `work` ran, in ms; a process that ended meanwhile counts nothing (the parts measured run throughout). */
 export async function cpuDuring(groups: ProcessGroups, work: () => Promise<void>): Promise<Record<string, number>> {
   const before = await groups();
+  // A group found empty would read as a part that spent nothing.
+  const none = Object.keys(before).filter((group) => before[group]!.length === 0);
+  if (none.length) throw new Error(`no process found for ${none.join(', ')}`);
   const used = new Map(Object.values(before).flat().map((pid) => [pid, cpuMs(pid)]));
   await work();
   const after = await groups();

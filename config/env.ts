@@ -62,9 +62,9 @@ export const EnvSchema = z
     WORKER_CACHED_WORKFLOWS: count(1).default(100),
     /**
      * Whether a worker's workflow threads record a stack for every promise a workflow makes, which only
-     * the stack trace query (the Temporal UI's "Stack Trace" tab) reads. Recording made each workflow
-     * task some 2-3 ms longer. The SDK reads the variable itself, from the worker's environment, as
-     * its patch has it (patches/@temporalio+worker+*.patch); this checks its value at start.
+     * the stack trace query (the Temporal UI's "Stack Trace" tab) reads, at a cost the README's bench
+     * section gives. The SDK has no option for it: its patch (patches/@temporalio+worker+*.patch) reads
+     * the variable from the environment the worker hands its workflow threads (`runWorker`).
      */
     WORKFLOW_STACK_TRACES: z.enum(['on', 'off']).default('off'),
     /**

@@ -315,9 +315,11 @@ describe('what operators see in Temporal', () => {
   it('answers the stack trace query only from a worker started with WORKFLOW_STACK_TRACES=on, which records a stack for every promise', async () => {
     const id = await suite.http.createNote('anna.devries');
     const stackTrace = () => handleOf(id).query<string>('__stack_trace');
-    // Refused; why ("Workflow stack traces are not enabled on this worker") is encrypted, as every failure's message is.
+    // Refused; why ("Workflow stack traces are not enabled on this worker") is encrypted, as every failure's
+    // message is. The execution answers other queries meanwhile.
     const refused = 'Encoded failure';
     await expect(stackTrace()).rejects.toThrow(refused);
+    expect(await currentDetails(id)).toMatch(/^DRAFT/);
     await suite.stack.stopWorker();
     const worker = spawnWorker(suite.stack, { WORKFLOW_STACK_TRACES: 'on' });
     try {

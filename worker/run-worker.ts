@@ -21,6 +21,8 @@ export function activityDeps(config: Config, sql: Sql): ActivityDeps {
 }
 
 export async function runWorker(config: Config, sql: Sql): Promise<RunningWorker> {
+  // The (patched) SDK's workflow threads read it from the environment they copy as the worker starts them.
+  process.env.WORKFLOW_STACK_TRACES = config.WORKFLOW_STACK_TRACES;
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const deps = activityDeps(config, sql);
   const worker = await createWorker({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { setTimeout } from 'node:timers/promises';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { encryptingDataConverter } from '../../codec/data-converter';
 import type { PayloadKey } from '../../codec/payload-keys';
@@ -32,6 +33,11 @@ export interface Reference {
   close(): Promise<void>;
 }
 
+/** Until the execution has no workflow task under way. */
+async function atRest(handle: WorkflowHandle): Promise<void> {
+  while ((await handle.describe()).raw.pendingWorkflowTask) await setTimeout(5);
+}
+
 /**
  * The reference's worker on a task queue of its own, set up as the product's is (same connection,
  * same encrypting data converter), in the benchmark's own process.
@@ -44,6 +50,7 @@ export async function startReference({ connection, client, sql, namespace, paylo
   const running = worker.run();
   const start = () => client.workflow.start(referenceEntity, { taskQueue, workflowId: `bench-reference-${randomUUID()}`, args: [{ updates: LIFECYCLE_UPDATES }] });
 
+  /** One at a time, each timed: unlike a lifecycle's, which go as fast as they can. */
   function updates(kind: UpdateKind): ReferenceUpdates {
     let handle: Awaited<ReturnType<typeof start>> | undefined;
     let taken = 0;
@@ -52,6 +59,9 @@ export async function startReference({ connection, client, sql, namespace, paylo
         if (!handle || taken % LIFECYCLE_UPDATES === 0) {
           await handle?.result();
           handle = await start();
+          // Its first Update waits, as each decision does, until the execution is at rest: sent at once,
+          // it would ride on the task that starts the execution.
+          await atRest(handle);
         }
         const started = process.hrtime.bigint();
         await handle.executeUpdate(UPDATES[kind], { args: [{ id: randomUUID() }] });
