@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { atRest } from '../bench/at-rest';
 import { renderChart, type GrowthPoint } from '../bench/chart';
 import { elapsedMs, ms, ratio, type Spread, spread } from '../bench/figures';
 import { productApi, type ProductApi } from '../bench/http';
@@ -124,14 +125,7 @@ async function measureReferenceUpdates(reference: Reference) {
 }
 
 /** Until the note's execution has no task and no activity under way. */
-async function atRest(client: Client, noteId: string): Promise<void> {
-  const handle = client.workflow.getHandle(noteWorkflowId(noteId));
-  for (;;) {
-    const { raw } = await handle.describe();
-    if (!raw.pendingWorkflowTask && !raw.pendingActivities?.length) return;
-    await setTimeout(5);
-  }
-}
+const noteAtRest = (client: Client, noteId: string) => atRest(client.workflow.getHandle(noteWorkflowId(noteId)));
 
 /**
  * Each step of a note, one after another, as people take them: the reviewer decides once the mail
@@ -152,7 +146,7 @@ async function measureSteps(call: ProductApi, mail: SmtpCapture, client: Client,
     const id = await newNote(call, true, timings);
     ids.push(id);
     await mailTo(id, APPROVALS[0][0]);
-    await atRest(client, id);
+    await noteAtRest(client, id);
     // The reference's Update just before each decision: the two ratios' sides see the same moment of a
     // noisy machine, where blocks measured minutes apart had their p99s move by half between runs.
     timings.referenceUpdate.push(await reference.next());
@@ -178,7 +172,7 @@ async function measureCacheMisses(call: ProductApi, product: ProductProcesses, c
   const warmUp = 10;
   const times = { decide: [] as number[], referenceUpdate: [] as number[] };
   for (const [i, id] of ids.slice(0, SIZES.cacheMisses + warmUp).entries()) {
-    await atRest(client, id);
+    await noteAtRest(client, id);
     const referenceMs = await reference.next();
     const decided = await approve(call, id, APPROVALS[1]);
     if (i < warmUp) continue;

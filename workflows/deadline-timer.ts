@@ -30,6 +30,13 @@ class FreshTimerEachWait implements DeadlineWait {
   cancel(): void {}
 }
 
+/** A deadline's timer under way: the scope that cancels it, and whether it has fired. */
+interface Armed {
+  key: string;
+  scope: CancellationScope;
+  fired: boolean;
+}
+
 /** How an execution waits for its deadlines: with one timer per deadline, unless it began before that. */
 export const deadlineWait = (): DeadlineWait => (patched('deadline-timer-kept') ? new DeadlineTimer() : new FreshTimerEachWait());
 
@@ -41,7 +48,7 @@ export const deadlineWait = (): DeadlineWait => (patched('deadline-timer-kept') 
  * more events for the operator to read past. This one is cancelled only when the deadline moves.
  */
 class DeadlineTimer implements DeadlineWait {
-  private armed: { key: string; scope: CancellationScope; fired: boolean } | undefined;
+  private armed: Armed | undefined;
 
   /**
    * Waits until `changed` holds or the deadline passes: true when `changed` came first (or without a
@@ -65,9 +72,9 @@ class DeadlineTimer implements DeadlineWait {
     this.armed = undefined;
   }
 
-  private arm({ key, ms, summary }: Deadline): { key: string; scope: CancellationScope; fired: boolean } {
+  private arm({ key, ms, summary }: Deadline): Armed {
     const scope = new CancellationScope();
-    const armed = { key, scope, fired: false };
+    const armed: Armed = { key, scope, fired: false };
     scope
       .run(() => sleep(ms, { summary }))
       .then(

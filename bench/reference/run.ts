@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout } from 'node:timers/promises';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { encryptingDataConverter } from '../../codec/data-converter';
 import type { PayloadKey } from '../../codec/payload-keys';
 import type { Sql } from '../../db/client';
 import { bundleWorkflows } from '../../worker/workflow-bundle';
+import { atRest } from '../at-rest';
 import { elapsedMs } from '../figures';
 import { inParallel } from '../in-parallel';
 import { createReferenceTable, referenceActivities } from './activities';
@@ -31,11 +31,6 @@ export interface Reference {
   /** Runs `count` lifecycles, `inFlight` at once. */
   lifecycles(count: number, inFlight: number): Promise<void>;
   close(): Promise<void>;
-}
-
-/** Until the execution has no workflow task under way. */
-async function atRest(handle: WorkflowHandle): Promise<void> {
-  while ((await handle.describe()).raw.pendingWorkflowTask) await setTimeout(5);
 }
 
 /**
